@@ -1,0 +1,170 @@
+"""Capture: recognise each input, take everything a logged-out client gets, store it.
+
+Each post goes plan → fetch → WARC → parse → database. The WARC is fsynced
+before the database row naming its records is committed, so a crash never
+leaves the database pointing at bytes that are not on disk. A bad input is
+reported and skipped; the rest of the batch still runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable
+
+import httpx
+
+from . import platforms
+from .config import Settings
+from .errors import ArchiverError, InputError
+from .fetcher import rewrite_url, utcnow
+from .observe import Observer, Visit
+from .platforms.base import PostRef, Purpose
+from .seeds import post_links
+from .session import open_run
+from .status import OutcomeKind
+from .store import Store
+from .store.queries import Transition, record_visit
+
+Progress = Callable[["CaptureItem"], None]
+
+
+@dataclass
+class CaptureItem:
+    """What became of one input."""
+
+    input: str
+    ok: bool
+    message: str
+    post_id: int | None = None
+    ref: str | None = None
+    outcome: str | None = None
+    url: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"input": self.input, "ok": self.ok, "message": self.message, "id": self.post_id,
+                "ref": self.ref, "outcome": self.outcome, "url": self.url}
+
+
+@dataclass
+class CaptureReport:
+    items: list[CaptureItem] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CaptureItem]:
+        return [i for i in self.items if not i.ok]
+
+    @property
+    def captured(self) -> list[CaptureItem]:
+        return [i for i in self.items if i.ok]
+
+
+class Capturer:
+    """Captures posts with one observer and stores each as soon as it is done."""
+
+    def __init__(self, settings: Settings, store: Store, observer: Observer,
+                 progress: Progress | None = None):
+        self.settings = settings
+        self.store = store
+        self.observer = observer
+        self.progress = progress
+        self.report = CaptureReport()
+        self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
+
+    def _done(self, item: CaptureItem) -> None:
+        self.report.items.append(item)
+        if self.progress:
+            self.progress(item)
+
+    async def capture_inputs(self, inputs: Iterable[str]) -> None:
+        tasks = []
+        seen: dict[str, asyncio.Task] = {}
+        for text in inputs:
+            try:
+                ref = platforms.recognise(text)
+            except InputError as exc:
+                self._done(CaptureItem(text, False, str(exc)))
+                continue
+            if ref.ref in seen:
+                continue  # the same post named twice: captured once
+            problem = self.observer.fetcher.check_target(
+                rewrite_url(ref.url, self.settings.url_rewrite)
+            )
+            if problem:
+                self._done(CaptureItem(text, False, f"refused {ref.url}: {problem}", ref=ref.ref))
+                continue
+            task = asyncio.ensure_future(self._capture_one(text, ref))
+            seen[ref.ref] = task
+            tasks.append(task)
+        if tasks:
+            await asyncio.gather(*tasks)
+
+    async def capture_page(self, page_url: str) -> list[str]:
+        """Capture a page, then every post it links to or embeds. Returns those URLs."""
+        try:
+            ref = platforms.recognise(page_url)
+        except InputError as exc:
+            self._done(CaptureItem(page_url, False, str(exc)))
+            return []
+        problem = self.observer.fetcher.check_target(rewrite_url(ref.url, self.settings.url_rewrite))
+        if problem:
+            self._done(CaptureItem(page_url, False, f"refused {ref.url}: {problem}", ref=ref.ref))
+            return []
+        visit = await self._capture_one(page_url, ref)
+        if visit is None:
+            return []
+        page = visit.responses.get("page")
+        if page is None or page.status != 200:
+            return []
+        from .htmlmeta import decode_html
+
+        links = post_links(decode_html(page.body, page.content_type), page.final_url or page_url)
+        await self.capture_inputs(links)
+        return links
+
+    async def _capture_one(self, text: str, ref: PostRef) -> Visit | None:
+        async with self._limit:
+            try:
+                visit = await self.observer.visit(ref, Purpose.CAPTURE)
+                await asyncio.to_thread(self.observer.writer.sync)
+                with self.store.session() as session:
+                    post, observation, transition = record_visit(
+                        session, visit, "capture", self.settings, source_url=text
+                    )
+                    session.commit()
+            except ArchiverError as exc:
+                self._done(CaptureItem(text, False, f"{ref.url}: {exc}", ref=ref.ref))
+                return None
+        if transition:
+            self.report.transitions.append(transition)
+        outcome = observation.outcome
+        ok = outcome.kind is OutcomeKind.ALIVE
+        note = visit.classification.note
+        message = f"captured {post.url}" if ok else f"{post.url}: {outcome.value}" + (f" ({note})" if note else "")
+        self._done(CaptureItem(text, ok, message, post.id, visit.ref.ref, outcome.value, post.url))
+        return visit
+
+
+async def capture_async(
+    settings: Settings,
+    store: Store,
+    urls: Iterable[str] = (),
+    pages: Iterable[str] = (),
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    progress: Progress | None = None,
+) -> CaptureReport:
+    async with open_run(settings, store, transport=transport, clock=clock) as observer:
+        capturer = Capturer(settings, store, observer, progress)
+        for page in pages:
+            await capturer.capture_page(page)
+        await capturer.capture_inputs(urls)
+    return capturer.report
+
+
+def capture(settings: Settings, store: Store, urls: Iterable[str] = (), pages: Iterable[str] = (),
+            **kwargs) -> CaptureReport:
+    """Capture ``urls`` and the posts cited by ``pages``; see `capture_async`."""
+    return asyncio.run(capture_async(settings, store, urls, pages, **kwargs))

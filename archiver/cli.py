@@ -1,0 +1,233 @@
+"""The `archiver` command: a thin layer over the library.
+
+Each command opens the store, calls one library function, prints. Errors that
+archiver raises on purpose end as one ``Error: …`` line on stderr and exit 1;
+usage errors exit 2 (click's convention); nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .config import Settings
+from .errors import ArchiverError, InputError
+from .status import PostState
+
+app = typer.Typer(
+    help="Preserve social-media posts as evidence in WARC files and tell when they vanish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    # Rich assumes 80 columns when output is not a terminal; tables of URLs need more.
+    width = None if stream.isatty() else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+out = _console(False)
+err = _console(True)
+
+
+class State:
+    home: Optional[Path] = None
+
+
+def settings() -> Settings:
+    return Settings.from_env(home=State.home)
+
+
+def open_store():
+    from .store import Store
+
+    return Store(settings())
+
+
+def print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.callback()
+def root(
+    home: Optional[Path] = typer.Option(
+        None, "--home", help="Archive directory (default: $ARCHIVER_HOME or ./archive).", show_default=False
+    ),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        out.print(f"archiver {__version__}")
+        raise typer.Exit(0)
+    State.home = home
+
+
+@app.command()
+def capture(
+    urls: Optional[List[str]] = typer.Argument(None, help="Post URLs (tweets, Facebook posts, any web page)."),
+    from_file: Optional[List[Path]] = typer.Option(
+        None, "--from-file", help="A seed list: one URL a line, # comments. Repeatable."
+    ),
+    from_page: Optional[List[str]] = typer.Option(
+        None, "--from-page", help="Capture this page and every post it links to or embeds. Repeatable."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Snapshot posts into WARC files and record them in the database."""
+    from .capture import capture as run_capture
+    from .seeds import read_seed_file
+
+    inputs: list[str] = list(urls or [])
+    for path in from_file or []:
+        inputs.extend(line.url for line in read_seed_file(path))
+    pages = list(from_page or [])
+    if not inputs and not pages:
+        raise typer.BadParameter("give at least one URL, --from-file FILE or --from-page URL")
+    store = open_store()
+    report_out = err if as_json else out
+    with _progress(len(inputs) + len(pages)) as progress:
+        task = progress.add_task("capturing", total=len(inputs) + len(pages) or None)
+
+        def advance(item) -> None:
+            if not item.ok:
+                progress.console.print(f"Error: {item.message}", markup=False, style="red")
+            total = progress.tasks[0].total or 0
+            done = progress.tasks[0].completed + 1
+            if done > total:
+                progress.update(task, total=done)
+            progress.update(task, completed=done)
+
+        report = run_capture(settings(), store, inputs, pages, progress=advance)
+    store.close()
+    captured, failed = len(report.captured), len(report.failed)
+    if as_json:
+        print_json({"captured": captured, "failed": failed, "items": [i.as_json() for i in report.items]})
+    report_out.print(f"{captured} captured, {failed} failed; archive: {settings().home}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _progress(total: int) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=False,
+    )
+
+
+@app.command("list")
+def list_posts(
+    status: Optional[PostState] = typer.Option(None, "--status", help="Only posts in this state."),
+    platform: Optional[str] = typer.Option(None, "--platform", help="Only posts of this platform."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array on stdout."),
+) -> None:
+    """List the archived posts."""
+    from .store.queries import iter_posts, post_json
+
+    store = open_store()
+    with store.session() as session:
+        posts = iter_posts(session, status=status, platform=platform)
+        if as_json:
+            sys.stdout.write("[")
+            for n, post in enumerate(posts):
+                sys.stdout.write(("," if n else "") + "\n  " + json.dumps(post_json(session, post), ensure_ascii=False))
+            sys.stdout.write("\n]\n")
+            return
+        table = Table("id", "platform", "status", "author", "created", "text", "url", box=None)
+        table.columns[5].no_wrap = True
+        table.columns[5].overflow = "ellipsis"
+        count = 0
+        for post in posts:
+            count += 1
+            text = " ".join((post.text or "").split())
+            table.add_row(str(post.id), post.platform, post.status.value, post.author or "",
+                          post.created_at.strftime("%Y-%m-%d") if post.created_at else "",
+                          text[:40] + ("…" if len(text) > 40 else ""), post.url)
+        if count:
+            out.print(table)
+        else:
+            out.print("No posts in the archive yet.")
+
+
+@app.command()
+def show(
+    post: str = typer.Argument(..., help="Internal id, a post URL in any recognised form, or twitter:{id}."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object on stdout."),
+) -> None:
+    """Show one post, its captures and its timeline of observations."""
+    from .store.queries import find_post, post_json
+
+    store = open_store()
+    with store.session() as session:
+        found = find_post(session, post)
+        if found is None:
+            raise InputError(f"no such post in the archive: {post}")
+        data = post_json(session, found, full=True)
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"[bold]{data['url']}[/bold]  ({data['platform']} {data['post_id']})")
+    out.print(f"author:  {data['author_name'] or ''} @{data['author'] or '?'}")
+    out.print(f"created: {data['created_at'] or 'unknown'}")
+    out.print(f"status:  [bold]{data['status']}[/bold]" + (f" ({data['vanish_reason']})" if data["vanish_reason"] else ""))
+    for key in ("last_seen_alive_at", "first_seen_gone_at", "vanished_at", "next_check_at"):
+        if data[key]:
+            out.print(f"{key.replace('_', ' ')}: {data[key]}")
+    out.print(f"text:\n  " + "\n  ".join(str(data["text"] or "(none archived)").splitlines()))
+    for media in data["media"]:
+        out.print(f"media:   {media['kind']} {media['url']}")
+    table = Table("observed", "trigger", "outcome", "statuses", "note", box=None, title="timeline")
+    for obs in data["observations"]:
+        statuses = " ".join(f"{k}={v}" for k, v in obs["statuses"].items())
+        table.add_row(obs["observed_at"], obs["trigger"], obs["outcome"], statuses, obs["note"])
+    out.print(table)
+    for cap in data["captures"]:
+        out.print(f"capture: {cap['captured_at']}  {cap['warc_file']} @{cap['offset']} (+{cap['length']})")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply any pending database migrations."""
+    from .store.db import upgrade
+
+    s = settings()
+    store = open_store()  # creates the home and runs migrations on first use
+    upgrade(store.url, store.engine)
+    store.close()
+    out.print(f"database is up to date: {s.resolved_database_url()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app and turns archiver's errors into one line and an exit code."""
+    try:
+        code = app(args=argv, standalone_mode=False, prog_name="archiver")
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"Error: {exc.format_message()}", markup=False)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("Interrupted.")
+        sys.exit(130)
+    except ArchiverError as exc:
+        err.print(f"Error: {exc}", markup=False)
+        sys.exit(1)
+    # Without standalone mode, a typer.Exit raised in a command comes back as its code.
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

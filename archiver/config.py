@@ -1,0 +1,147 @@
+"""Settings: every tunable has a default here and an ``ARCHIVER_*`` variable.
+
+The README's configuration table lists the same names; `tests/test_config.py`
+checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import InputError
+
+DEFAULT_SCHEDULE = "1h,6h,1d,3d,7d,30d"
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``"90"``, ``"90s"``, ``"15m"``, ``"6h"`` or ``"1d"``."""
+    text = text.strip().lower()
+    if not text:
+        raise ValueError("empty duration")
+    unit = _UNITS.get(text[-1])
+    number = text[:-1] if unit else text
+    value = float(number) * (unit or 1)
+    if value < 0:
+        raise ValueError(f"negative duration {text!r}")
+    return value
+
+
+def parse_schedule(text: str) -> tuple[float, ...]:
+    """Recheck delays after capture, e.g. ``"1h,6h,1d"``; the last one repeats."""
+    delays = tuple(parse_duration(part) for part in text.split(",") if part.strip())
+    if not delays:
+        raise ValueError("the schedule names no delay")
+    return delays
+
+
+def parse_rewrites(text: str) -> tuple[tuple[str, str], ...]:
+    """``FROM=TO,FROM=TO`` URL-prefix pairs, longest prefix first."""
+    pairs = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        source, sep, target = item.partition("=")
+        if not sep or not source or not target:
+            raise ValueError(f"rewrite {item!r} is not FROM=TO")
+        pairs.append((source.strip(), target.strip()))
+    pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
+    return tuple(pairs)
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything archiver can be tuned with. ``env`` names the variable of each field."""
+
+    home: Path = field(default=Path("archive"), metadata={"env": "ARCHIVER_HOME"})
+    database_url: str = field(default="", metadata={"env": "ARCHIVER_DATABASE_URL"})
+    url_rewrite: tuple[tuple[str, str], ...] = field(
+        default=(), metadata={"env": "ARCHIVER_URL_REWRITE", "parse": parse_rewrites}
+    )
+    user_agent: str = field(
+        default="Mozilla/5.0 (compatible; archiver/0.1; evidence preservation)",
+        metadata={"env": "ARCHIVER_USER_AGENT"},
+    )
+    connect_timeout: float = field(default=10.0, metadata={"env": "ARCHIVER_CONNECT_TIMEOUT"})
+    read_timeout: float = field(default=30.0, metadata={"env": "ARCHIVER_READ_TIMEOUT"})
+    total_timeout: float = field(default=120.0, metadata={"env": "ARCHIVER_TOTAL_TIMEOUT"})
+    max_response_bytes: int = field(
+        default=50 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_RESPONSE_BYTES"}
+    )
+    max_decoded_bytes: int = field(
+        default=100 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_DECODED_BYTES"}
+    )
+    max_redirects: int = field(default=10, metadata={"env": "ARCHIVER_MAX_REDIRECTS"})
+    concurrency: int = field(default=8, metadata={"env": "ARCHIVER_CONCURRENCY"})
+    per_host_concurrency: int = field(default=2, metadata={"env": "ARCHIVER_PER_HOST_CONCURRENCY"})
+    politeness_delay: float = field(default=0.5, metadata={"env": "ARCHIVER_POLITENESS_DELAY"})
+    retries: int = field(default=3, metadata={"env": "ARCHIVER_RETRIES"})
+    backoff: float = field(default=1.0, metadata={"env": "ARCHIVER_BACKOFF"})
+    max_retry_wait: float = field(default=60.0, metadata={"env": "ARCHIVER_MAX_RETRY_WAIT"})
+    allow_private: bool = field(
+        default=False, metadata={"env": "ARCHIVER_ALLOW_PRIVATE_ADDRESSES", "parse": _flag}
+    )
+    warc_max_bytes: int = field(
+        default=1024 * 1024 * 1024, metadata={"env": "ARCHIVER_WARC_MAX_BYTES"}
+    )
+    confirmations: int = field(default=2, metadata={"env": "ARCHIVER_CONFIRMATIONS"})
+    confirm_interval: float = field(default=3600.0, metadata={"env": "ARCHIVER_CONFIRM_INTERVAL"})
+    schedule: tuple[float, ...] = field(
+        default=parse_schedule(DEFAULT_SCHEDULE),
+        metadata={"env": "ARCHIVER_SCHEDULE", "parse": parse_schedule},
+    )
+    webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
+    facebook_oembed_token: str = field(
+        default="", metadata={"env": "ARCHIVER_FACEBOOK_OEMBED_TOKEN"}
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Read every ``ARCHIVER_*`` variable; explicit ``overrides`` win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f.metadata["env"]
+            raw = environ.get(name)
+            if raw is None or raw == "":
+                continue
+            parse = f.metadata.get("parse")
+            try:
+                if parse is not None:
+                    values[f.name] = parse(raw)
+                elif f.type in ("int", int):
+                    values[f.name] = int(raw)
+                elif f.type in ("float", float):
+                    values[f.name] = float(raw)
+                elif f.type in ("Path", Path):
+                    values[f.name] = Path(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as exc:
+                raise InputError(f"{name}={raw!r} is not valid: {exc}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def loopback_allowed(self) -> bool:
+        """Rewriting to a local simulator implies talking to loopback (the contract says so)."""
+        return self.allow_private or bool(self.url_rewrite)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'archiver.db').resolve()}"
+
+
+def env_names() -> list[str]:
+    """Every environment variable archiver reads."""
+    return [f.metadata["env"] for f in fields(Settings)]

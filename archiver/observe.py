@@ -1,0 +1,223 @@
+"""One look at a post: plan, fetch, write every response to the WARC, parse, classify.
+
+Used by both `capture` (everything a logged-out client can get, media too)
+and `recheck` (the status-bearing endpoints only). The result, a `Visit`, is
+pure data; storing it is `archiver.store.queries.record_visit`'s job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from . import platforms
+from .config import Settings
+from .errors import UnsupportedURL
+from .fetcher import Exchange, Fetcher, FetchResult
+from .platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
+from .status import Classification, Outcome, Signal
+from .warc import RecordRef, RevisitOf, WarcWriter, payload_digest
+
+# Role of the response that best stands for the post, per platform, in order.
+MAIN_ROLES = {"twitter": ("syndication", "oembed", "page"), "facebook": ("page",), "web": ("page",)}
+
+RevisitLookup = Callable[[str, str], RevisitOf | None]
+
+
+@dataclass
+class WrittenRecord:
+    role: str
+    http_status: int | None
+    ref: RecordRef
+
+
+@dataclass
+class Visit:
+    """What one look at a post found and where it was written."""
+
+    ref: PostRef
+    purpose: Purpose
+    started_at: datetime
+    classification: Classification
+    data: PostData | None = None
+    records: list[WrittenRecord] = field(default_factory=list)
+    statuses: dict[str, int | None] = field(default_factory=dict)
+    attempts: list[dict[str, object]] = field(default_factory=list)
+    main_record: RecordRef | None = None
+    metadata_record: RecordRef | None = None
+    resolved_from: str | None = None
+    # Decoded bodies of the status-bearing responses (not media), for callers
+    # that read the page itself, such as `capture --from-page`.
+    responses: dict[str, Response] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.classification.outcome
+
+
+class Observer:
+    """Makes visits with one fetcher and one WARC writer."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        fetcher: Fetcher,
+        writer: WarcWriter,
+        revisit_lookup: RevisitLookup,
+        clock: Callable[[], datetime],
+    ):
+        self.settings = settings
+        self.fetcher = fetcher
+        self.writer = writer
+        self._revisit_lookup = revisit_lookup
+        self._clock = clock
+        # Responses written in this process, not yet visible in the database.
+        self._recent: dict[str, tuple[str, RevisitOf]] = {}
+
+    async def visit(self, ref: PostRef, purpose: Purpose) -> Visit:
+        started = self._clock()
+        written: list[WrittenRecord] = []
+        attempts: list[dict[str, object]] = []
+        resolved_from = None
+        if ref.unresolved:
+            resolved_from = ref.url
+            ref, problem = await self._resolve(ref, written, attempts)
+            if problem:
+                visit = Visit(ref, purpose, started, Classification(Outcome.ERROR, (Signal("resolve", None, problem),), problem),
+                              records=written, attempts=attempts, resolved_from=resolved_from)
+                await self._write_metadata(visit)
+                return visit
+        requests = platforms.plan(ref, purpose, self.settings.facebook_oembed_token)
+        responses = await self._fetch_all(requests, written, attempts)
+        data = platforms.parse(ref, responses)
+        extra = platforms.followups(ref, responses, data, purpose)
+        if extra:
+            more = await self._fetch_all(extra, written, attempts)
+            responses.update({k: v for k, v in more.items() if not k.startswith("media:")})
+        classification = platforms.classify(ref, responses)
+        visit = Visit(
+            ref, purpose, started, classification, data=data, records=written,
+            statuses={role: r.status for role, r in responses.items()}, attempts=attempts,
+            resolved_from=resolved_from, responses=responses,
+        )
+        visit.main_record = self._main_record(ref, written)
+        await self._write_metadata(visit)
+        return visit
+
+    async def _resolve(
+        self, ref: PostRef, written: list[WrittenRecord], attempts: list[dict[str, object]]
+    ) -> tuple[PostRef, str]:
+        """Follow a share link's redirects (each hop recorded) to the post it names."""
+        result = await self.fetcher.fetch(FetchRequest("resolve", ref.url, accept="text/html"))
+        try:
+            await self._write_result(result, written, attempts)
+        finally:
+            result.close()
+        final = result.final
+        if final is None or final.status is None:
+            return ref, f"could not resolve {ref.url}: {result.error or 'no response'}"
+        try:
+            resolved = platforms.recognise(final.logical_url)
+        except UnsupportedURL as exc:
+            return ref, f"{ref.url} led to {final.logical_url}, which is not a post ({exc})"
+        if resolved.platform != ref.platform or resolved.unresolved:
+            return ref, f"{ref.url} led to {final.logical_url}, which is not a {ref.platform} post"
+        return resolved, ""
+
+    async def _fetch_all(
+        self, requests: list[FetchRequest], written: list[WrittenRecord], attempts: list[dict[str, object]]
+    ) -> dict[str, Response]:
+        results = await asyncio.gather(*(self.fetcher.fetch(r) for r in requests))
+        responses: dict[str, Response] = {}
+        for result in results:
+            try:
+                await self._write_result(result, written, attempts)
+                responses[self._unique_role(result.request.role, responses)] = result.as_response()
+            finally:
+                result.close()
+        return responses
+
+    @staticmethod
+    def _unique_role(role: str, taken: dict[str, Response]) -> str:
+        if role not in taken:
+            return role
+        n = 2
+        while f"{role}#{n}" in taken:
+            n += 1
+        return f"{role}#{n}"
+
+    async def _write_result(
+        self, result: FetchResult, written: list[WrittenRecord], attempts: list[dict[str, object]]
+    ) -> None:
+        for exchange in result.exchanges:
+            attempts.append(_attempt(exchange))
+            if not exchange.has_response:
+                continue
+            revisit = await asyncio.to_thread(self._revisit_for, exchange)
+            pair = await asyncio.to_thread(self.writer.write_exchange, exchange, revisit)
+            if pair is None:
+                continue
+            request_ref, response_ref = pair
+            written.append(WrittenRecord(f"{result.request.role}:request", None, request_ref))
+            written.append(WrittenRecord(result.request.role, exchange.status, response_ref))
+            if response_ref.warc_type == "response":
+                self._recent[exchange.fetched_url] = (
+                    response_ref.payload_digest or "",
+                    RevisitOf(response_ref.record_id, response_ref.target_uri, response_ref.date),
+                )
+        if result.error:
+            attempts.append({"role": result.request.role, "url": result.request.url, "error": result.error})
+
+    def _revisit_for(self, exchange: Exchange) -> RevisitOf | None:
+        """The earlier response with the same payload for the same URL, if any."""
+        if exchange.truncated:
+            return None
+        digest = payload_digest(exchange)
+        recent = self._recent.get(exchange.fetched_url)
+        if recent is not None:
+            return recent[1] if recent[0] == digest else None
+        return self._revisit_lookup(exchange.fetched_url, digest)
+
+    def _main_record(self, ref: PostRef, written: list[WrittenRecord]) -> RecordRef | None:
+        by_role = {w.role: w.ref for w in written if not w.role.endswith(":request")}
+        for role in MAIN_ROLES.get(ref.platform, ("page",)):
+            if role in by_role:
+                return by_role[role]
+        return None
+
+    async def _write_metadata(self, visit: Visit) -> None:
+        payload = {
+            "post": {"platform": visit.ref.platform, "key": visit.ref.key, "url": visit.ref.url,
+                     "resolved_from": visit.resolved_from},
+            "purpose": visit.purpose.value,
+            "observed_at": visit.started_at.isoformat(),
+            "outcome": visit.outcome.value,
+            "evidence": visit.classification.evidence(),
+            "statuses": visit.statuses,
+            "data": visit.data.as_json() if visit.data else None,
+            "records": [
+                {"role": w.role, "record_id": w.ref.record_id, "type": w.ref.warc_type, "uri": w.ref.target_uri}
+                for w in visit.records
+            ],
+            "attempts": visit.attempts,
+        }
+        concurrent = visit.main_record.record_id if visit.main_record else None
+        visit.metadata_record = await asyncio.to_thread(
+            self.writer.write_metadata, visit.ref.url, payload, visit.started_at, concurrent
+        )
+
+
+def _attempt(exchange: Exchange) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "role": exchange.role, "url": exchange.logical_url, "attempt": exchange.attempt,
+        "at": exchange.started_at.isoformat(), "status": exchange.status,
+    }
+    if exchange.fetched_url != exchange.logical_url:
+        entry["fetched_url"] = exchange.fetched_url
+    for key in ("error", "truncated", "decode_error"):
+        value = getattr(exchange, key)
+        if value:
+            entry[key] = value
+    return entry

@@ -1,0 +1,118 @@
+"""The data a platform module works on. Platforms are pure: no I/O here.
+
+A platform turns a `WebURL` into a `PostRef` (`recognise`), a `PostRef` into
+the requests to make (`plan`), the responses into a `PostData` (`parse`),
+and the responses into an outcome (`classify`). The fetcher does the I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Mapping
+
+
+class Purpose(str, Enum):
+    """Why a post is being fetched: a capture takes everything, a check only what tells state."""
+
+    CAPTURE = "capture"
+    CHECK = "check"
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A recognised post: its identity (platform + key) and where to find it."""
+
+    platform: str
+    key: str
+    url: str
+    handle: str | None = None
+    # Share links (fb.watch, /share/p/…) name no post until their redirect is followed.
+    unresolved: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"{self.platform}:{self.key}"
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One request in a plan. ``role`` names it in evidence and in the database."""
+
+    role: str
+    url: str
+    accept: str = "*/*"
+    is_media: bool = False
+    # Extra request headers that must never reach a WARC request record (tokens).
+    secret_headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    """A finished exchange as a platform sees it: decoded body, no I/O handles."""
+
+    role: str
+    url: str
+    status: int | None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    final_url: str = ""
+    error: str = ""
+    truncated: bool = False
+    # The fetcher gave up on the host after rate limiting: no request was sent.
+    backoff: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def json(self) -> object | None:
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    kind: str  # photo | video | poster | image
+
+
+@dataclass
+class PostData:
+    """What we know a post said. Every field may be unknown."""
+
+    author: str | None = None
+    author_name: str | None = None
+    text: str | None = None
+    created_at: datetime | None = None
+    lang: str | None = None
+    media: list[Media] = field(default_factory=list)
+    quoted_id: str | None = None
+    reply_to_id: str | None = None
+    canonical_url: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    def content_hash(self) -> str:
+        """A hash of what the post says, to tell an edit from an unchanged post.
+
+        WARC payload digests cannot do this: the same content re-compressed or
+        re-rendered gets another digest (STACK-NOTES, "payload digest").
+        """
+        basis = {
+            "text": " ".join((self.text or "").split()),
+            "media": sorted(m.url.split("?")[0] for m in self.media if m.kind != "video"),
+        }
+        return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat() if self.created_at else None
+        return data
+
+    def has_content(self) -> bool:
+        return bool(self.text or self.media or self.author)

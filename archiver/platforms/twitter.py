@@ -1,0 +1,426 @@
+"""Twitter / X: recognise status URLs, plan logged-out fetches, parse, classify.
+
+What a logged-out client can get today (see tests/fixtures/ for the shapes):
+
+* the syndication JSON behind embedded tweets,
+  ``cdn.syndication.twimg.com/tweet-result?id=…&token=…`` — the richest source;
+  ``__typename: Tweet`` when live, ``TweetTombstone`` with a text saying why
+  when not, 404 or ``{}`` for deleted/unknown ids *and* for a bad token;
+* the oEmbed JSON, ``publish.twitter.com/oembed`` — 404 for a deleted tweet,
+  403 for a protected account but also seen for deleted accounts;
+* the x.com status page — a JavaScript shell with og: tags for crawlers, or a
+  "migrate" interstitial that says nothing about the post;
+* the embedded profile timeline, ``syndication.twitter.com/srv/timeline-profile``,
+  whose ``__NEXT_DATA__`` says whether the *account* is there (error code 63
+  suspended, 50 not found, ``protected`` on the user), which is what tells a
+  deleted post apart from a vanished account.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import datetime, timezone
+from typing import Mapping
+from urllib.parse import quote
+
+from ..errors import UnsupportedURL
+from ..htmlmeta import read_page, text_of
+from ..status import Classification, Outcome, Signal
+from ..urls import WebURL
+from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+from .jsnumber import to_radix_string
+
+NAME = "twitter"
+
+HOSTS = frozenset(
+    {
+        "twitter.com", "www.twitter.com", "mobile.twitter.com", "m.twitter.com",
+        "x.com", "www.x.com", "mobile.x.com",
+        "fxtwitter.com", "www.fxtwitter.com", "vxtwitter.com", "www.vxtwitter.com",
+        "fixupx.com", "www.fixupx.com",
+    }
+)
+
+SYNDICATION = "https://cdn.syndication.twimg.com/tweet-result"
+OEMBED = "https://publish.twitter.com/oembed"
+PROFILE_TIMELINE = "https://syndication.twitter.com/srv/timeline-profile/screen-name/"
+
+TWITTER_EPOCH_MS = 1288834974657
+_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+_ID = re.compile(r"^[0-9]{1,19}$")
+# First path segments that are Twitter's own pages, never a user's handle.
+_RESERVED = frozenset(
+    {"i", "home", "search", "explore", "settings", "hashtag", "intent", "share",
+     "notifications", "messages", "compose", "login", "logout", "signup", "tos", "privacy"}
+)
+
+
+# --- identity -------------------------------------------------------------
+
+def recognise(url: WebURL) -> PostRef | None:
+    """A `PostRef` for a status URL on a Twitter host; None for other hosts."""
+    if url.host not in HOSTS:
+        return None
+    seg = url.segments
+    handle: str | None = None
+    tweet_id: str | None = None
+    if len(seg) >= 4 and seg[0] == "i" and seg[1] == "web" and seg[2] == "status":
+        tweet_id = seg[3]
+    elif len(seg) >= 3 and seg[0] == "i" and seg[1] == "status":
+        tweet_id = seg[2]
+    elif len(seg) >= 3 and seg[1] in ("status", "statuses") and seg[0].lower() not in _RESERVED:
+        handle, tweet_id = seg[0], seg[2]
+        if not _HANDLE.match(handle):
+            raise UnsupportedURL(f"not a tweet: {handle!r} is not a Twitter handle in {url}")
+    if tweet_id is None:
+        if len(seg) <= 2 and seg and seg[0].lower() not in _RESERVED:
+            raise UnsupportedURL(f"not a tweet: {url} is a profile page, not a post")
+        raise UnsupportedURL(f"not a tweet: {url} is not a status URL")
+    if not _ID.match(tweet_id) or int(tweet_id) == 0 or int(tweet_id) >= 2**63:
+        raise UnsupportedURL(f"not a tweet: {tweet_id!r} is not a tweet id in {url}")
+    tweet_id = str(int(tweet_id))
+    return PostRef(NAME, tweet_id, canonical_url(tweet_id, handle), handle=handle)
+
+
+def canonical_url(tweet_id: str, handle: str | None) -> str:
+    if handle:
+        return f"https://x.com/{handle}/status/{tweet_id}"
+    return f"https://x.com/i/web/status/{tweet_id}"
+
+
+def created_at_from_id(tweet_id: str | int) -> datetime | None:
+    """Creation time encoded in a snowflake id; None for pre-2010 sequential ids."""
+    value = int(tweet_id)
+    if value < 2**22 * 1000:  # ids before snowflakes (late 2010) carry no time
+        return None
+    ms = (value >> 22) + TWITTER_EPOCH_MS
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def syndication_token(tweet_id: str | int) -> str:
+    """The token the syndication endpoint checks (see `jsnumber`)."""
+    digits = to_radix_string((float(int(tweet_id)) / 1e15) * math.pi, 36)
+    return re.sub(r"(0+|\.)", "", digits)
+
+
+# --- plans ----------------------------------------------------------------
+
+def plan(ref: PostRef, purpose: Purpose) -> list[FetchRequest]:
+    """Status-bearing endpoints always; the post page too when capturing."""
+    tid = ref.key
+    requests = [
+        FetchRequest(
+            "syndication",
+            f"{SYNDICATION}?id={tid}&token={syndication_token(tid)}&lang=en",
+            accept="application/json",
+        ),
+        FetchRequest(
+            "oembed",
+            f"{OEMBED}?url={quote(oembed_target(ref), safe='')}&dnt=true&omit_script=true",
+            accept="application/json",
+        ),
+    ]
+    if purpose is Purpose.CAPTURE:
+        requests.append(FetchRequest("page", ref.url, accept="text/html"))
+    return requests
+
+
+def oembed_target(ref: PostRef) -> str:
+    handle = ref.handle or "i"
+    return f"https://twitter.com/{handle}/status/{ref.key}"
+
+
+def followups(
+    ref: PostRef, responses: Mapping[str, Response], data: PostData | None, purpose: Purpose
+) -> list[FetchRequest]:
+    """Media of a live post; the account's timeline when the post looks gone."""
+    extra: list[FetchRequest] = []
+    if data is not None and data.has_content():
+        if purpose is Purpose.CAPTURE:
+            extra.extend(FetchRequest(f"media:{m.kind}", m.url, is_media=True) for m in data.media)
+        return extra
+    handle = ref.handle or (data.author if data else None)
+    if handle and "account" not in responses and _post_looks_gone(responses):
+        extra.append(FetchRequest("account", PROFILE_TIMELINE + handle, accept="text/html"))
+    return extra
+
+
+def _post_looks_gone(responses: Mapping[str, Response]) -> bool:
+    return any(
+        r.status in (403, 404) or _tombstone_text(r) is not None for r in responses.values()
+    )
+
+
+# --- parsing --------------------------------------------------------------
+
+def parse(ref: PostRef, responses: Mapping[str, Response]) -> PostData:
+    """Syndication first, then oEmbed, then the page's og: tags; the id gives the time."""
+    data = PostData(created_at=created_at_from_id(ref.key), canonical_url=ref.url)
+    syn = _tweet_json(responses.get("syndication"), ref.key)
+    if syn is not None:
+        _from_syndication(data, syn)
+        data.sources.append("syndication")
+    oembed = responses.get("oembed")
+    if oembed is not None and oembed.status == 200:
+        _from_oembed(data, oembed)
+    page = responses.get("page")
+    if page is not None and page.status == 200:
+        _from_page(data, page)
+    if data.author:
+        data.canonical_url = canonical_url(ref.key, data.author)
+    return data
+
+
+def _tweet_json(resp: Response | None, tweet_id: str) -> dict | None:
+    if resp is None or resp.status != 200:
+        return None
+    body = resp.json()
+    if isinstance(body, dict) and body.get("__typename") == "Tweet":
+        if str(body.get("id_str", tweet_id)) == tweet_id:
+            return body
+    return None
+
+
+def _from_syndication(data: PostData, tweet: dict) -> None:
+    user = tweet.get("user") if isinstance(tweet.get("user"), dict) else {}
+    data.author = _str(user.get("screen_name")) or data.author
+    data.author_name = _str(user.get("name")) or data.author_name
+    data.text = _str(tweet.get("text")) or data.text
+    data.lang = _str(tweet.get("lang")) or data.lang
+    created = _iso(tweet.get("created_at"))
+    data.created_at = created or data.created_at
+    quoted = tweet.get("quoted_tweet")
+    if isinstance(quoted, dict):
+        data.quoted_id = _str(quoted.get("id_str"))
+    data.reply_to_id = _str(tweet.get("in_reply_to_status_id_str"))
+    for item in tweet.get("mediaDetails") or []:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type")
+        image = _str(item.get("media_url_https"))
+        if kind == "photo" and image:
+            data.media.append(Media(image, "photo"))
+        elif kind in ("video", "animated_gif"):
+            if image:
+                data.media.append(Media(image, "poster"))
+            best = _best_mp4((item.get("video_info") or {}).get("variants") or [])
+            if best:
+                data.media.append(Media(best, "video"))
+
+
+def _best_mp4(variants: list) -> str | None:
+    mp4 = [
+        v for v in variants
+        if isinstance(v, dict) and v.get("content_type") == "video/mp4" and _str(v.get("url"))
+    ]
+    if not mp4:
+        return None
+    return max(mp4, key=lambda v: v.get("bitrate") or 0)["url"]
+
+
+def _from_oembed(data: PostData, resp: Response) -> None:
+    body = resp.json()
+    if not isinstance(body, dict) or not body.get("html"):
+        return
+    data.sources.append("oembed")
+    author_url = _str(body.get("author_url")) or ""
+    handle = author_url.rstrip("/").rsplit("/", 1)[-1] if author_url else None
+    if not data.author and handle and _HANDLE.match(handle):
+        data.author = handle
+    data.author_name = data.author_name or _str(body.get("author_name"))
+    if not data.text:
+        data.text = text_of(str(body["html"])) or None
+    if not data.lang:
+        match = re.search(r'<p lang="([A-Za-z-]+)"', str(body["html"]))
+        data.lang = match.group(1) if match else None
+
+
+_OG_TITLE = re.compile(r"^(?P<name>.*) \(@(?P<handle>[A-Za-z0-9_]{1,15})\) on (X|Twitter)")
+
+
+def _from_page(data: PostData, resp: Response) -> None:
+    meta = read_page(resp.body.decode("utf-8", "replace"))
+    title = meta.get("og:title")
+    match = _OG_TITLE.match(title)
+    if not match:
+        return  # the JS shell or the migrate interstitial: nothing to read
+    data.sources.append("page")
+    data.author = data.author or match.group("handle")
+    data.author_name = data.author_name or match.group("name")
+    data.text = data.text or meta.get("og:description") or None
+    image = meta.get("og:image")
+    if image and not data.media and "/media/" in image:
+        data.media.append(Media(image.split(":large")[0], "photo"))
+
+
+# --- classification -------------------------------------------------------
+
+# Tombstone texts, as X words them. Only "deleted by the Post author" is a
+# positive deletion; the others are states of the account or of visibility.
+_TOMBSTONES: tuple[tuple[re.Pattern[str], Outcome], ...] = (
+    (re.compile(r"deleted by the (post|tweet) author", re.I), Outcome.DELETED),
+    (re.compile(r"suspended", re.I), Outcome.ACCOUNT_SUSPENDED),
+    (re.compile(r"account (that )?(no longer exists|doesn.t exist)", re.I), Outcome.ACCOUNT_GONE),
+    (re.compile(r"protected|limits who can view|limited who can view", re.I), Outcome.PROTECTED),
+    (re.compile(r"age.restricted|sensitive|withheld|violated|adult content", re.I), Outcome.RESTRICTED),
+)
+
+_ACCOUNT_CODES = {63: Outcome.ACCOUNT_SUSPENDED, 50: Outcome.ACCOUNT_GONE}
+
+
+def classify(responses: Mapping[str, Response]) -> Classification:
+    """The outcome of one look at a tweet, from every endpoint's answer together."""
+    signals: list[Signal] = []
+    syn = responses.get("syndication")
+    oem = responses.get("oembed")
+    acct = responses.get("account")
+    syn_says = _syndication_says(syn)
+    oem_says = _oembed_says(oem)
+    acct_says = _account_says(acct)
+    for resp, says in ((syn, syn_says), (oem, oem_says), (acct, acct_says)):
+        if resp is not None:
+            signals.append(Signal(resp.role, resp.status, says))
+    sig = tuple(signals)
+
+    if syn_says == "tweet" or oem_says == "tweet":
+        return Classification(Outcome.ALIVE, sig, "an endpoint returned the tweet")
+    if syn_says.startswith("tombstone:"):
+        text = syn_says.split(":", 1)[1]
+        for pattern, outcome in _TOMBSTONES:
+            if pattern.search(text):
+                return Classification(outcome, sig, f"syndication tombstone: {text}")
+        return Classification(Outcome.UNAVAILABLE, sig, f"unrecognised tombstone: {text}")
+    if acct_says in ("suspended", "gone", "protected"):
+        outcome = {"suspended": Outcome.ACCOUNT_SUSPENDED, "gone": Outcome.ACCOUNT_GONE,
+                   "protected": Outcome.PROTECTED}[acct_says]
+        if syn_says in ("not_found", "empty") or oem_says in ("not_found", "forbidden"):
+            return Classification(outcome, sig, f"the account is {acct_says}")
+    both_gone = syn_says == "not_found" and oem_says in ("not_found", "forbidden")
+    if both_gone and acct_says == "active":
+        return Classification(
+            Outcome.DELETED, sig, "syndication and oEmbed no longer have the tweet; the account is public"
+        )
+    if both_gone:
+        return Classification(
+            Outcome.UNAVAILABLE, sig,
+            "syndication and oEmbed no longer have the tweet; the account's state is unknown",
+        )
+    says = {syn_says, oem_says, acct_says}
+    if "rate_limited" in says:
+        return Classification(Outcome.RATE_LIMITED, sig, "rate limited; nothing learned about the post")
+    if "login_wall" in says:
+        return Classification(Outcome.LOGIN_WALL, sig, "login required; nothing learned about the post")
+    return Classification(Outcome.ERROR, sig, "no endpoint gave a usable answer")
+
+
+def _neutral(resp: Response) -> str:
+    if resp.backoff or resp.status == 429:
+        return "rate_limited"
+    if resp.status in (401,) or "/login" in resp.final_url or "/i/flow/login" in resp.final_url:
+        return "login_wall"
+    return "error"
+
+
+def _tombstone_text(resp: Response) -> str | None:
+    if resp.role != "syndication" or resp.status != 200:
+        return None
+    body = resp.json()
+    if isinstance(body, dict) and body.get("__typename") == "TweetTombstone":
+        tomb = body.get("tombstone") or {}
+        text = (tomb.get("text") or {}).get("text") if isinstance(tomb, dict) else None
+        return str(text or "")
+    return None
+
+
+def _syndication_says(resp: Response | None) -> str:
+    if resp is None:
+        return "absent"
+    if resp.error or resp.status is None:
+        return _neutral(resp)
+    if resp.status == 404:
+        return "not_found"
+    if resp.status != 200:
+        return _neutral(resp)
+    body = resp.json()
+    if not isinstance(body, dict):
+        return "error"  # truncated or not JSON: says nothing
+    if body.get("__typename") == "Tweet" and body.get("id_str") and body.get("user"):
+        return "tweet"
+    tomb = _tombstone_text(resp)
+    if tomb is not None:
+        return f"tombstone:{tomb}"
+    if not body:
+        # `{}` is what a bad token or a throttled edge returns too: retry, don't conclude.
+        return "empty"
+    return "error"
+
+
+def _oembed_says(resp: Response | None) -> str:
+    if resp is None:
+        return "absent"
+    if resp.error or resp.status is None:
+        return _neutral(resp)
+    if resp.status == 404:
+        return "not_found"
+    if resp.status == 403:
+        return "forbidden"
+    if resp.status != 200:
+        return _neutral(resp)
+    body = resp.json()
+    if isinstance(body, dict) and body.get("html") and body.get("author_url"):
+        return "tweet"
+    return "error"
+
+
+def _account_says(resp: Response | None) -> str:
+    if resp is None:
+        return "absent"
+    if resp.error or resp.status is None:
+        return _neutral(resp)
+    if resp.status != 200:
+        return _neutral(resp) if resp.status in (429, 401) or resp.status >= 500 else "unknown"
+    data = _next_data(resp.body)
+    props = (data.get("props") or {}).get("pageProps") if isinstance(data, dict) else None
+    if not isinstance(props, dict):
+        return "unknown"
+    for error in props.get("errors") or []:
+        if isinstance(error, dict) and error.get("code") in _ACCOUNT_CODES:
+            return {63: "suspended", 50: "gone"}[error["code"]]
+    header = props.get("headerProps") or {}
+    if isinstance(header, dict) and header.get("protected") is True:
+        return "protected"
+    entries = ((props.get("timeline") or {}).get("entries")) or []
+    for entry in entries:
+        tweet = ((entry or {}).get("content") or {}).get("tweet") if isinstance(entry, dict) else None
+        user = (tweet or {}).get("user") if isinstance(tweet, dict) else None
+        if isinstance(user, dict):
+            return "protected" if user.get("protected") else "active"
+    return "unknown"
+
+
+def _next_data(body: bytes) -> dict:
+    text = body.decode("utf-8", "replace")
+    match = re.search(r'<script id="__NEXT_DATA__" type="application/json">(.*?)</script>', text, re.S)
+    if not match:
+        return {}
+    try:
+        value = json.loads(match.group(1))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _iso(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

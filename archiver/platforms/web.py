@@ -1,0 +1,78 @@
+"""Any other web page: captured whole and tracked by its HTTP outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Mapping
+
+from ..htmlmeta import decode_html, read_page
+from ..status import Classification, Outcome, Signal
+from ..urls import WebURL
+from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+
+NAME = "web"
+
+
+def recognise(url: WebURL) -> PostRef:
+    clean = str(url.without_tracking())
+    return PostRef(NAME, clean, clean)
+
+
+def plan(ref: PostRef, purpose: Purpose) -> list[FetchRequest]:
+    return [FetchRequest("page", ref.url, accept="text/html,*/*;q=0.8")]
+
+
+def followups(
+    ref: PostRef, responses: Mapping[str, Response], data: PostData | None, purpose: Purpose
+) -> list[FetchRequest]:
+    if purpose is not Purpose.CAPTURE or data is None:
+        return []
+    return [FetchRequest(f"media:{m.kind}", m.url, is_media=True) for m in data.media]
+
+
+def parse(ref: PostRef, responses: Mapping[str, Response]) -> PostData:
+    data = PostData(canonical_url=ref.url)
+    page = responses.get("page")
+    if page is None or page.status != 200 or "html" not in (page.content_type or "text/html"):
+        return data
+    meta = read_page(decode_html(page.body, page.content_type))
+    data.sources.append("page")
+    data.author_name = meta.get("author", "article:author", "og:site_name") or None
+    data.text = meta.get("og:title") or meta.title or None
+    description = meta.get("og:description", "description")
+    if description:
+        data.text = f"{data.text}\n\n{description}" if data.text else description
+    data.lang = meta.get("og:locale").split("_")[0] if meta.get("og:locale") else None
+    published = meta.get("article:published_time")
+    if published:
+        try:
+            stamp = datetime.fromisoformat(published.replace("Z", "+00:00"))
+            data.created_at = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    image = meta.get("og:image")
+    if image:
+        data.media.append(Media(image, "image"))
+    return data
+
+
+def classify(responses: Mapping[str, Response]) -> Classification:
+    page = responses.get("page")
+    if page is None or page.status is None:
+        why = (page.error if page is not None else "") or "not fetched"
+        if page is not None and page.backoff:
+            return Classification(Outcome.RATE_LIMITED, (Signal("page", None, why),), why)
+        return Classification(Outcome.ERROR, (Signal("page", None, why),), f"the page could not be fetched: {why}")
+    status = page.status
+    sig = (Signal("page", status, f"HTTP {status}"),)
+    if 200 <= status < 300:
+        return Classification(Outcome.ALIVE, sig, "the page answered")
+    if status in (404, 410):
+        return Classification(Outcome.DELETED, sig, f"the server says the page is gone (HTTP {status})")
+    if status == 451:
+        return Classification(Outcome.RESTRICTED, sig, "unavailable for legal reasons (HTTP 451)")
+    if status == 429:
+        return Classification(Outcome.RATE_LIMITED, sig)
+    if status in (401, 403, 407):
+        return Classification(Outcome.LOGIN_WALL, sig, "access refused; nothing learned about the page")
+    return Classification(Outcome.ERROR, sig)

@@ -1,0 +1,72 @@
+"""The machinery one run needs: a fetcher, a WARC writer, an observer, the store.
+
+`open_run` sets them up and, when the run ends, closes the WARC file and
+records its size and SHA-256 — the figure `archiver verify` checks later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import AsyncIterator, Callable
+
+import httpx
+
+from .config import Settings
+from .fetcher import Fetcher, utcnow
+from .observe import Observer
+from .store import Store, WarcFile
+from .store.queries import find_revisit
+from .warc import WarcWriter
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@asynccontextmanager
+async def open_run(
+    settings: Settings,
+    store: Store,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    writer: WarcWriter | None = None,
+) -> AsyncIterator[Observer]:
+    writer = writer or WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock)
+    lookup_session = store.session()
+
+    def lookup(uri: str, digest: str):
+        return find_revisit(lookup_session, uri, digest)
+
+    try:
+        async with Fetcher(settings, transport=transport, clock=clock) as fetcher:
+            yield Observer(settings, fetcher, writer, lookup, clock)
+    finally:
+        current = writer.current_file
+        await asyncio.to_thread(writer.close)
+        lookup_session.close()
+        finalise_files(store, writer.closed_files if current else [])
+
+
+def finalise_files(store: Store, names: list[str]) -> None:
+    """Record size and SHA-256 of WARC files that will not be written again."""
+    if not names:
+        return
+    with store.session() as session:
+        for name in names:
+            path = store.warc_dir / name
+            if not path.exists():
+                continue
+            row = session.get(WarcFile, name) or WarcFile(name=name, created_at=datetime.now(timezone.utc))
+            row.size = path.stat().st_size
+            row.sha256 = file_sha256(path)
+            row.closed_at = datetime.now(timezone.utc)
+            session.add(row)
+        session.commit()

@@ -1,0 +1,182 @@
+"""What a check can observe, and what a post's state is.
+
+A check of a post ends in one `Outcome` with the `Evidence` behind it. A post's
+`PostState` is never stored as a free string decided on the spot: it is
+*derived* from its observations by `derive_state`, so the same history always
+gives the same state and the rule can be read in one place.
+
+The rule (issue 3): a post is ``vanished`` only after at least ``confirmations``
+gone-type observations in a row that span at least ``confirm_interval``
+seconds with no alive-type observation since. Observations that say nothing
+about the post (login walls, rate limits, errors) never count towards
+vanishing and never break a run of confirmations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Iterable, Sequence
+
+
+class Outcome(str, Enum):
+    """The result of one observation of a post."""
+
+    ALIVE = "alive"
+    EDITED = "edited"
+    DELETED = "deleted"
+    ACCOUNT_SUSPENDED = "account_suspended"
+    ACCOUNT_GONE = "account_gone"
+    PROTECTED = "protected"
+    RESTRICTED = "restricted"
+    UNAVAILABLE = "unavailable"
+    LOGIN_WALL = "login_wall"
+    RATE_LIMITED = "rate_limited"
+    ERROR = "error"
+
+    @property
+    def kind(self) -> "OutcomeKind":
+        if self in _ALIVE:
+            return OutcomeKind.ALIVE
+        if self in _GONE:
+            return OutcomeKind.GONE
+        return OutcomeKind.NEUTRAL
+
+
+class OutcomeKind(str, Enum):
+    """Whether an outcome shows the post, shows it gone, or says nothing about it."""
+
+    ALIVE = "alive"
+    GONE = "gone"
+    NEUTRAL = "neutral"
+
+
+_ALIVE = frozenset({Outcome.ALIVE, Outcome.EDITED})
+_GONE = frozenset(
+    {
+        Outcome.DELETED,
+        Outcome.ACCOUNT_SUSPENDED,
+        Outcome.ACCOUNT_GONE,
+        Outcome.PROTECTED,
+        Outcome.RESTRICTED,
+        Outcome.UNAVAILABLE,
+    }
+)
+
+
+class PostState(str, Enum):
+    """A post's state, derived from its observations."""
+
+    ALIVE = "alive"
+    SUSPECT = "suspect"
+    VANISHED = "vanished"
+    RESTORED = "restored"
+    UNKNOWN = "unknown"
+
+
+class VanishReason(str, Enum):
+    """Why a post is gone: the gone-type outcome that confirmed it."""
+
+    DELETED = "deleted"
+    ACCOUNT_SUSPENDED = "account_suspended"
+    ACCOUNT_GONE = "account_gone"
+    PROTECTED = "protected"
+    RESTRICTED = "restricted"
+    UNAVAILABLE = "unavailable"
+
+    @classmethod
+    def from_outcome(cls, outcome: Outcome) -> "VanishReason":
+        return cls(outcome.value)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One fact read from one response: which endpoint said what."""
+
+    endpoint: str
+    status: int | None
+    says: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"endpoint": self.endpoint, "status": self.status, "says": self.says}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """An outcome and the signals that support it."""
+
+    outcome: Outcome
+    signals: tuple[Signal, ...] = ()
+    note: str = ""
+
+    def evidence(self) -> dict[str, object]:
+        return {"note": self.note, "signals": [s.as_dict() for s in self.signals]}
+
+
+@dataclass(frozen=True)
+class ObservationPoint:
+    """The two facts of an observation that the state rule needs."""
+
+    at: datetime
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class StateRule:
+    confirmations: int = 2
+    confirm_interval: timedelta = timedelta(hours=1)
+
+
+@dataclass
+class DerivedState:
+    """A post's state with the times the report needs."""
+
+    status: PostState = PostState.UNKNOWN
+    vanish_reason: VanishReason | None = None
+    last_seen_alive_at: datetime | None = None
+    first_seen_gone_at: datetime | None = None
+    vanished_at: datetime | None = None
+    gone_run: list[ObservationPoint] = field(default_factory=list)
+
+
+def derive_state(points: Iterable[ObservationPoint], rule: StateRule = StateRule()) -> DerivedState:
+    """Fold a post's observations, oldest first, into its state."""
+    state = DerivedState()
+    ever_vanished = False
+    neutral_since_alive = False
+    for point in sorted(points, key=lambda p: p.at):
+        kind = point.outcome.kind
+        if kind is OutcomeKind.ALIVE:
+            state.last_seen_alive_at = point.at
+            state.gone_run = []
+            state.first_seen_gone_at = None
+            state.vanish_reason = None
+            neutral_since_alive = False
+            state.status = PostState.RESTORED if ever_vanished else PostState.ALIVE
+        elif kind is OutcomeKind.GONE:
+            if not state.gone_run:
+                state.first_seen_gone_at = point.at
+            state.gone_run.append(point)
+            state.vanish_reason = VanishReason.from_outcome(point.outcome)
+            if state.status is PostState.VANISHED:
+                continue
+            if _confirmed(state.gone_run, rule):
+                state.status = PostState.VANISHED
+                state.vanished_at = point.at
+                ever_vanished = True
+            else:
+                state.status = PostState.SUSPECT
+        else:
+            neutral_since_alive = True
+            if state.status in (PostState.ALIVE, PostState.RESTORED) and neutral_since_alive:
+                # Nothing but walls, limits and errors since it was last seen:
+                # we no longer know, and say so rather than claim it is alive.
+                state.status = PostState.UNKNOWN
+    return state
+
+
+def _confirmed(run: Sequence[ObservationPoint], rule: StateRule) -> bool:
+    if len(run) < max(rule.confirmations, 1):
+        return False
+    return run[-1].at - run[0].at >= rule.confirm_interval

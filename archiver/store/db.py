@@ -1,0 +1,118 @@
+"""Opening the archive's database: engine, SQLite pragmas, migrations.
+
+SQLite runs in WAL mode with a busy timeout so that a report can read while a
+run writes, and concurrent writers wait instead of failing with "database is
+locked". Migrations (Alembic, in ``migrations/``) are applied on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+from ..config import Settings
+from ..errors import StoreError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def migrations_dir() -> Path:
+    """``migrations/`` in a checkout, or the copy a built wheel carries."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_migrations", here.parent / "migrations"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise StoreError("the Alembic migrations are missing from this installation")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(url: str, engine: Engine | None = None) -> None:
+    """Apply every migration not yet applied."""
+    config = alembic_config(url)
+    try:
+        if engine is not None:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        else:
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot migrate the database: {exc}") from exc
+
+
+def prepare_home(home: Path) -> None:
+    """Create the archive home with owner-only permissions."""
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (home / "warcs").mkdir(exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot create the archive home {home}: {exc.strerror or exc}") from exc
+
+
+class Store:
+    """The archive's database, opened and migrated."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.url = settings.resolved_database_url()
+        if self.url.startswith("sqlite"):
+            prepare_home(settings.home)
+            db_path = Path(self.url.split("sqlite:///", 1)[1])
+            if not db_path.exists():
+                fd = os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+        self.engine = make_engine(self.url)
+        try:
+            if not inspect(self.engine).has_table("alembic_version") or self._behind():
+                upgrade(self.url, self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database {self.url}: {exc}") from exc
+
+    def _behind(self) -> bool:
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
+        with self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        return current != head
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.settings.home / "warcs"

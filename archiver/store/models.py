@@ -1,0 +1,140 @@
+"""The archive's tables.
+
+* `Post` — one row per post (platform + key), with what was last known of it
+  and its state *as derived* from its observations (`archiver.status`).
+* `Observation` — one visit of a post: a capture or a check, its outcome and
+  evidence. The first capture is an observation like any other.
+* `WarcRecord` — every WARC record written for an observation: where it is
+  (file, offset, length) and its digests, so any record can be read back and
+  verified.
+* `WarcFile` — each WARC file, with its SHA-256 once closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from enum import Enum
+
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from ..status import Outcome, PostState, VanishReason
+
+
+class EnumText(TypeDecorator):
+    """An enum stored as its value, a short string: readable in SQL, no native enum type."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[Enum], length: int = 32):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)
+
+
+class Post(SQLModel, table=True):
+    __tablename__ = "post"
+    __table_args__ = (
+        UniqueConstraint("platform", "post_key", name="uq_post_platform_key"),
+        Index("ix_post_due", "next_check_at"),
+        Index("ix_post_status", "status"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    post_key: str = Field(max_length=2048)
+    url: str = Field(max_length=4096)
+    source_url: str = Field(default="", max_length=4096)
+    author: Optional[str] = Field(default=None, max_length=256)
+    author_name: Optional[str] = Field(default=None, max_length=512)
+    text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: Optional[datetime] = None
+    lang: Optional[str] = Field(default=None, max_length=32)
+    media_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    quoted_id: Optional[str] = Field(default=None, max_length=64)
+    reply_to_id: Optional[str] = Field(default=None, max_length=64)
+    content_hash: Optional[str] = Field(default=None, max_length=64)
+    first_captured_at: Optional[datetime] = None
+    last_captured_at: Optional[datetime] = None
+    last_checked_at: Optional[datetime] = None
+    next_check_at: Optional[datetime] = None
+    checks_done: int = Field(default=0)
+    status: PostState = Field(
+        default=PostState.UNKNOWN,
+        sa_column=Column(EnumText(PostState, 16), nullable=False, default=PostState.UNKNOWN.value),
+    )
+    vanish_reason: Optional[VanishReason] = Field(
+        default=None, sa_column=Column(EnumText(VanishReason, 32), nullable=True)
+    )
+    last_seen_alive_at: Optional[datetime] = None
+    first_seen_gone_at: Optional[datetime] = None
+    vanished_at: Optional[datetime] = None
+
+
+class Observation(SQLModel, table=True):
+    __tablename__ = "observation"
+    __table_args__ = (Index("ix_observation_post_time", "post_id", "observed_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id")
+    observed_at: datetime
+    trigger: str = Field(max_length=16)  # capture | recheck
+    outcome: Outcome = Field(sa_column=Column(EnumText(Outcome, 32), nullable=False))
+    evidence_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    statuses_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    content_hash: Optional[str] = Field(default=None, max_length=64)
+    # The post's main response record (syndication JSON, or the page): what `captures` cites.
+    main_record_id: Optional[int] = Field(default=None)
+    run_id: Optional[int] = Field(default=None, foreign_key="run.id")
+
+
+class WarcRecord(SQLModel, table=True):
+    __tablename__ = "warc_record"
+    __table_args__ = (
+        Index("ix_warc_record_uri", "target_uri", "id"),
+        Index("ix_warc_record_observation", "observation_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    observation_id: Optional[int] = Field(default=None, foreign_key="observation.id")
+    role: str = Field(max_length=64)
+    warc_type: str = Field(max_length=16)
+    record_id: str = Field(max_length=64)
+    target_uri: str = Field(max_length=4096)
+    warc_file: str = Field(max_length=255)
+    offset: int
+    length: int
+    payload_digest: Optional[str] = Field(default=None, max_length=64)
+    block_digest: Optional[str] = Field(default=None, max_length=64)
+    http_status: Optional[int] = None
+    recorded_at: datetime
+
+
+class WarcFile(SQLModel, table=True):
+    __tablename__ = "warc_file"
+
+    name: str = Field(primary_key=True, max_length=255)
+    created_at: datetime
+    closed_at: Optional[datetime] = None
+    size: Optional[int] = None
+    sha256: Optional[str] = Field(default=None, max_length=64)
+
+
+class Run(SQLModel, table=True):
+    __tablename__ = "run"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # capture | recheck
+    started_at: datetime
+    finished_at: Optional[datetime] = None
+    checked: int = Field(default=0)
+    summary_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))

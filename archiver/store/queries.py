@@ -1,0 +1,294 @@
+"""Reading and writing the archive. Every function takes a `Session`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Iterable, Iterator
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..config import Settings
+from ..errors import InputError, UnsupportedURL
+from ..observe import Visit
+from ..platforms import recognise
+from ..platforms.base import Media, PostRef
+from ..schedule import next_check_at
+from ..status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
+from ..warc import RevisitOf
+from .models import Observation, Post, WarcFile, WarcRecord
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A post changed state in a way users are told about (vanished, restored)."""
+
+    post_id: int
+    url: str
+    before: PostState
+    after: PostState
+    reason: str | None
+    at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.post_id, "url": self.url, "from": self.before.value,
+                "to": self.after.value, "reason": self.reason, "at": iso(self.at)}
+
+
+def rule_from(settings: Settings) -> StateRule:
+    return StateRule(settings.confirmations, timedelta(seconds=settings.confirm_interval))
+
+
+def find_revisit(session: Session, uri: str, digest: str) -> RevisitOf | None:
+    """The last full response for ``uri``, if its payload has ``digest``."""
+    row = session.exec(
+        select(WarcRecord)
+        .where(WarcRecord.target_uri == uri, WarcRecord.warc_type == "response")
+        .order_by(col(WarcRecord.id).desc())
+        .limit(1)
+    ).first()
+    if row is None or row.payload_digest != digest:
+        return None
+    return RevisitOf(row.record_id, row.target_uri, row.recorded_at)
+
+
+def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
+    return session.exec(
+        select(Post).where(Post.platform == ref.platform, Post.post_key == ref.key)
+    ).first()
+
+
+def record_visit(
+    session: Session, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
+    run_id: int | None = None,
+) -> tuple[Post, Observation, Transition | None]:
+    """Store a visit: the post (created or updated), its observation, its records, its state."""
+    now = visit.started_at
+    post = get_post_by_ref(session, visit.ref)
+    if post is None:
+        post = Post(platform=visit.ref.platform, post_key=visit.ref.key, url=visit.ref.url,
+                    source_url=source_url or visit.resolved_from or visit.ref.url,
+                    author=visit.ref.handle, first_captured_at=now)
+        session.add(post)
+        session.flush()
+    before = post.status
+    outcome = visit.outcome
+    data = visit.data
+    content_hash = None
+    if outcome.kind is OutcomeKind.ALIVE and data is not None and data.has_content():
+        content_hash = data.content_hash()
+        if post.content_hash and content_hash != post.content_hash:
+            outcome = Outcome.EDITED
+        _update_content(post, visit)
+        post.content_hash = content_hash
+        post.last_captured_at = now
+    if data is not None and post.created_at is None and data.created_at is not None:
+        post.created_at = data.created_at  # the snowflake time, even for a gone tweet
+    if post.author is None and data is not None and data.author:
+        post.author = data.author
+
+    for record in visit.records + ([_meta(visit)] if visit.metadata_record else []):
+        _ensure_file(session, record.ref.warc_file, now)
+    main_id = None
+    rows = []
+    for record in visit.records:
+        row = WarcRecord(
+            role=record.role, warc_type=record.ref.warc_type, record_id=record.ref.record_id,
+            target_uri=record.ref.target_uri, warc_file=record.ref.warc_file, offset=record.ref.offset,
+            length=record.ref.length, payload_digest=record.ref.payload_digest,
+            block_digest=record.ref.block_digest, http_status=record.http_status, recorded_at=record.ref.date,
+        )
+        rows.append(row)
+    if visit.metadata_record is not None:
+        m = visit.metadata_record
+        rows.append(WarcRecord(role="metadata", warc_type="metadata", record_id=m.record_id,
+                               target_uri=m.target_uri, warc_file=m.warc_file, offset=m.offset,
+                               length=m.length, payload_digest=m.payload_digest,
+                               block_digest=m.block_digest, recorded_at=m.date))
+    observation = Observation(
+        post_id=post.id, observed_at=now, trigger=trigger, outcome=outcome,
+        evidence_json=json.dumps({**visit.classification.evidence(), "attempts": visit.attempts}),
+        statuses_json=json.dumps(visit.statuses), content_hash=content_hash, run_id=run_id,
+    )
+    session.add(observation)
+    session.flush()
+    for row in rows:
+        row.observation_id = observation.id
+        session.add(row)
+    session.flush()
+    if visit.main_record is not None:
+        observation.main_record_id = next(
+            (r.id for r in rows if r.record_id == visit.main_record.record_id), None
+        )
+    post.last_checked_at = now
+    if trigger == "recheck":
+        post.checks_done += 1
+    _apply_state(session, post, settings)
+    transition = None
+    if post.status != before and post.status in (PostState.VANISHED, PostState.RESTORED):
+        transition = Transition(post.id, post.url, before, post.status,
+                                post.vanish_reason.value if post.vanish_reason else None, now)
+    session.add(post)
+    return post, observation, transition
+
+
+def _meta(visit: Visit):
+    from ..observe import WrittenRecord
+
+    assert visit.metadata_record is not None
+    return WrittenRecord("metadata", None, visit.metadata_record)
+
+
+def _update_content(post: Post, visit: Visit) -> None:
+    data = visit.data
+    assert data is not None
+    post.author = data.author or post.author
+    post.author_name = data.author_name or post.author_name
+    post.text = data.text if data.text is not None else post.text
+    post.created_at = data.created_at or post.created_at
+    post.lang = data.lang or post.lang
+    post.media_json = json.dumps([{"url": m.url, "kind": m.kind} for m in data.media])
+    post.quoted_id = data.quoted_id or post.quoted_id
+    post.reply_to_id = data.reply_to_id or post.reply_to_id
+    if data.canonical_url and visit.ref.platform == "twitter":
+        post.url = data.canonical_url
+
+
+def _ensure_file(session: Session, name: str, now: datetime) -> None:
+    if session.get(WarcFile, name) is None:
+        session.add(WarcFile(name=name, created_at=now))
+        session.flush()
+
+
+def _apply_state(session: Session, post: Post, settings: Settings) -> None:
+    points = [
+        ObservationPoint(at, outcome)
+        for at, outcome in session.exec(
+            select(Observation.observed_at, Observation.outcome).where(Observation.post_id == post.id)
+        )
+    ]
+    state = derive_state(points, rule_from(settings))
+    post.status = state.status
+    post.vanish_reason = state.vanish_reason if state.status in (PostState.VANISHED, PostState.SUSPECT) else None
+    post.last_seen_alive_at = state.last_seen_alive_at
+    post.first_seen_gone_at = state.first_seen_gone_at
+    post.vanished_at = state.vanished_at
+    now = max(p.at for p in points) if points else datetime.now(timezone.utc)
+    post.next_check_at = next_check_at(
+        post.first_captured_at or now, now, settings.schedule, state.status, settings.confirm_interval
+    )
+
+
+# --- reading --------------------------------------------------------------
+
+def find_post(session: Session, text: str) -> Post | None:
+    """A post by internal id, ``platform:key`` (``twitter:123``), or any recognised URL."""
+    text = text.strip()
+    if text.isdigit():
+        return session.get(Post, int(text))
+    if "://" not in text and ":" in text:
+        platform, key = text.split(":", 1)
+        return session.exec(select(Post).where(Post.platform == platform, Post.post_key == key)).first()
+    try:
+        ref = recognise(text)
+    except UnsupportedURL as exc:
+        raise InputError(f"not a post id or URL: {exc}") from None
+    return get_post_by_ref(session, ref)
+
+
+def iter_posts(session: Session, status: PostState | None = None, platform: str | None = None,
+               batch: int = 1000) -> Iterator[Post]:
+    """Posts in id order, fetched in batches so memory stays flat."""
+    last = 0
+    while True:
+        query = select(Post).where(col(Post.id) > last)
+        if status is not None:
+            query = query.where(Post.status == status)
+        if platform:
+            query = query.where(Post.platform == platform)
+        rows = session.exec(query.order_by(col(Post.id)).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def observations_of(session: Session, post_id: int) -> list[Observation]:
+    return list(session.exec(
+        select(Observation).where(Observation.post_id == post_id).order_by(col(Observation.observed_at), col(Observation.id))
+    ))
+
+
+def captures_of(session: Session, post_id: int) -> list[tuple[Observation, WarcRecord]]:
+    """Observations whose main record holds a full response: the archived versions."""
+    rows = session.exec(
+        select(Observation, WarcRecord)
+        .join(WarcRecord, WarcRecord.id == Observation.main_record_id)
+        .where(Observation.post_id == post_id, WarcRecord.warc_type == "response")
+        .order_by(col(Observation.observed_at))
+    )
+    return list(rows)
+
+
+def count_posts(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Post)).one()
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def post_json(session: Session, post: Post, full: bool = False) -> dict[str, object]:
+    """A post as `list --json` and `show --json` print it (the documented contract)."""
+    captures = [
+        {"captured_at": iso(obs.observed_at), "warc_file": f"warcs/{rec.warc_file}",
+         "offset": rec.offset, "length": rec.length, "payload_digest": rec.payload_digest,
+         "outcome": obs.outcome.value}
+        for obs, rec in captures_of(session, post.id)
+    ]
+    media = [Media(**m) for m in json.loads(post.media_json or "[]")]
+    data: dict[str, object] = {
+        "id": post.id,
+        "platform": post.platform,
+        "post_id": post.post_key,
+        "url": post.url,
+        "author": post.author,
+        "author_name": post.author_name,
+        "text": post.text,
+        "created_at": iso(post.created_at),
+        "lang": post.lang,
+        "media": [{"url": m.url, "kind": m.kind} for m in media],
+        "quoted_id": post.quoted_id,
+        "reply_to_id": post.reply_to_id,
+        "status": post.status.value,
+        "vanish_reason": post.vanish_reason.value if post.vanish_reason else None,
+        "first_captured_at": iso(post.first_captured_at),
+        "last_captured_at": iso(post.last_captured_at),
+        "last_checked_at": iso(post.last_checked_at),
+        "next_check_at": iso(post.next_check_at),
+        "last_seen_alive_at": iso(post.last_seen_alive_at),
+        "first_seen_gone_at": iso(post.first_seen_gone_at),
+        "vanished_at": iso(post.vanished_at),
+        "captures": captures,
+    }
+    if full:
+        data["observations"] = [observation_json(o) for o in observations_of(session, post.id)]
+    return data
+
+
+def observation_json(obs: Observation) -> dict[str, object]:
+    evidence = json.loads(obs.evidence_json or "{}")
+    return {
+        "observed_at": iso(obs.observed_at),
+        "trigger": obs.trigger,
+        "outcome": obs.outcome.value,
+        "statuses": json.loads(obs.statuses_json or "{}"),
+        "note": evidence.get("note", ""),
+        "signals": evidence.get("signals", []),
+    }
