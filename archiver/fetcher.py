@@ -123,7 +123,9 @@ class FetchResult:
 class HostGate:
     """Per-host politeness: a concurrency bound, a delay between starts, and 429 backoff."""
 
-    def __init__(self, per_host: int, delay: float, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, per_host: int, delay: float, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self._sleep = sleep
         self._per_host = max(per_host, 1)
         self._delay = max(delay, 0.0)
         self._monotonic = monotonic
@@ -141,7 +143,7 @@ class HostGate:
         start = max(now, self._next_start.get(host, now), self._blocked_until.get(host, now))
         self._next_start[host] = start + self._delay
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
 
     def back_off(self, host: str, seconds: float) -> None:
         until = self._monotonic() + seconds
@@ -197,7 +199,7 @@ class Fetcher:
         )
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
-        self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay)
+        self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
 
     async def __aenter__(self) -> "Fetcher":
         transport = self._transport or self._guarded_transport()
@@ -205,7 +207,7 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,
-            cookies=httpx.Cookies(jar),
+            cookies=jar,
             timeout=httpx.Timeout(
                 self.settings.read_timeout,
                 connect=self.settings.connect_timeout,
@@ -292,14 +294,15 @@ class Fetcher:
                 return exchange
             exchange = await self._exchange(request, logical, attempt)
             result.exchanges.append(exchange)
-            if exchange.blocked or attempt == attempts:
+            if exchange.blocked:
                 return exchange
             wait = self._retry_wait(exchange, attempt)
             if wait is None:
                 return exchange
-            if exchange.status == 429:
-                self.gate.back_off(host, wait)
-            if wait > self.settings.max_retry_wait:
+            if attempt == attempts or wait > self.settings.max_retry_wait:
+                if exchange.status == 429:
+                    # Tell the other requests for this host to leave it alone for a while.
+                    self.gate.back_off(host, wait)
                 return exchange
             await self._sleep(wait)
         return result.final

@@ -318,9 +318,14 @@ def classify(responses: Mapping[str, Response]) -> Classification:
 def _neutral(resp: Response) -> str:
     if resp.backoff or resp.status == 429:
         return "rate_limited"
-    if resp.status in (401,) or "/login" in resp.final_url or "/i/flow/login" in resp.final_url:
+    if resp.status == 401 or _login(resp):
         return "login_wall"
     return "error"
+
+
+def _login(resp: Response) -> bool:
+    """Redirected to X's login flow: the answer is about us, not the post."""
+    return "/i/flow/login" in resp.final_url or "/login" in resp.final_url.split("?")[0]
 
 
 def _tombstone_text(resp: Response) -> str | None:
@@ -337,7 +342,7 @@ def _tombstone_text(resp: Response) -> str | None:
 def _syndication_says(resp: Response | None) -> str:
     if resp is None:
         return "absent"
-    if resp.error or resp.status is None:
+    if resp.error or resp.status is None or _login(resp):
         return _neutral(resp)
     if resp.status == 404:
         return "not_found"
@@ -360,7 +365,7 @@ def _syndication_says(resp: Response | None) -> str:
 def _oembed_says(resp: Response | None) -> str:
     if resp is None:
         return "absent"
-    if resp.error or resp.status is None:
+    if resp.error or resp.status is None or _login(resp):
         return _neutral(resp)
     if resp.status == 404:
         return "not_found"
@@ -377,7 +382,7 @@ def _oembed_says(resp: Response | None) -> str:
 def _account_says(resp: Response | None) -> str:
     if resp is None:
         return "absent"
-    if resp.error or resp.status is None:
+    if resp.error or resp.status is None or _login(resp):
         return _neutral(resp)
     if resp.status != 200:
         return _neutral(resp) if resp.status in (429, 401) or resp.status >= 500 else "unknown"

@@ -1,0 +1,101 @@
+"""Shared test fixtures: a running simulator, settings pointed at it, a store."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from archiver.config import Settings, parse_rewrites
+from archiver.simulator import SimPost, Simulator, tweet_id_at
+from archiver.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def fixture_json(name: str) -> object:
+    return json.loads(fixture_bytes(name))
+
+
+T0 = datetime(2022, 3, 10, 8, 0, tzinfo=timezone.utc)
+PHOTO_TWEET = tweet_id_at(T0, 1)
+VIDEO_TWEET = tweet_id_at(T0, 2)
+PLAIN_TWEET = tweet_id_at(T0, 3)
+FB_POST = "post:700000000000001"
+WEB_PAGE = "https://blog.example.org/test/page.html"
+
+
+def sample_posts() -> list[SimPost]:
+    return [
+        SimPost("twitter", PHOTO_TWEET, "sim_alice", "Alice (sim)", "A photo tweet <script>x</script>",
+                T0, photos=["alice.png"]),
+        SimPost("twitter", VIDEO_TWEET, "sim_alice", "Alice (sim)", "A video tweet", T0, video="clip.mp4"),
+        SimPost("twitter", PLAIN_TWEET, "sim_bob", "Bob (sim)", "Plain text tweet", T0,
+                edited_text="Plain text tweet, edited"),
+        SimPost("facebook", FB_POST, "SimPage", "Sim Page", "A Facebook post for the tests", T0,
+                photos=["fb.png"], path="/SimPage/posts/700000000000001"),
+        SimPost("web", WEB_PAGE, "blog", "Blog Author", "A page for the tests", T0, title="Test page",
+                body_html=f'<p><a href="https://twitter.com/sim_alice/status/{PHOTO_TWEET}">a tweet</a></p>'),
+    ]
+
+
+@pytest.fixture
+def sim():
+    simulator = Simulator(sample_posts(), retry_after=1, slow_seconds=0.2, video_bytes=50_000)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def settings(tmp_path, sim) -> Settings:
+    return Settings(
+        home=tmp_path / "archive",
+        url_rewrite=parse_rewrites(sim.rewrite_spec()),
+        politeness_delay=0.0,
+        backoff=0.01,
+        retries=1,
+        max_retry_wait=2.0,
+        connect_timeout=2.0,
+        read_timeout=5.0,
+        total_timeout=10.0,
+    )
+
+
+@pytest.fixture
+def store(settings):
+    s = Store(settings)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def cli_env(monkeypatch, settings, sim):
+    """Environment for running the CLI against the simulator."""
+    monkeypatch.setenv("ARCHIVER_HOME", str(settings.home))
+    monkeypatch.setenv("ARCHIVER_URL_REWRITE", sim.rewrite_spec())
+    monkeypatch.setenv("ARCHIVER_POLITENESS_DELAY", "0")
+    monkeypatch.setenv("ARCHIVER_BACKOFF", "0.01")
+    monkeypatch.setenv("ARCHIVER_RETRIES", "1")
+    monkeypatch.setenv("ARCHIVER_MAX_RETRY_WAIT", "2")
+    return settings
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``archiver ARGS`` in-process; returns (exit code, stdout, stderr)."""
+    from archiver.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(list(args))
+        captured = capsys.readouterr()
+        return exit_info.value.code, captured.out, captured.err
+
+    return run

@@ -1,0 +1,175 @@
+"""Capture against the simulator, end to end through the CLI (issue 2, "Done when")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.warc import read_record
+from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, VIDEO_TWEET, WEB_PAGE
+
+GOOD = [
+    f"https://twitter.com/sim_alice/status/{PHOTO_TWEET}?s=20&t=abc",
+    f"https://x.com/sim_alice/status/{VIDEO_TWEET}/video/1",
+    "https://m.facebook.com/SimPage/posts/700000000000001?fbclid=IwAR0",
+    WEB_PAGE,
+]
+
+
+def warc_files(home: Path) -> list[Path]:
+    return sorted((home / "warcs").glob("*.warc.gz"))
+
+
+def warcio_check(path: Path) -> subprocess.CompletedProcess:
+    warcio = Path(sys.executable).parent / "warcio"
+    return subprocess.run([str(warcio), "check", "-v", str(path)], capture_output=True, text=True)
+
+
+def test_capture_and_show_the_right_metadata(cli_env, run_cli):
+    code, out, err = run_cli("capture", *GOOD, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert (result["captured"], result["failed"]) == (4, 0)
+
+    code, out, _ = run_cli("show", f"twitter:{PHOTO_TWEET}", "--json")
+    tweet = json.loads(out)
+    assert (tweet["author"], tweet["author_name"]) == ("sim_alice", "Alice (sim)")
+    assert tweet["text"] == "A photo tweet <script>x</script>"
+    assert tweet["created_at"] == "2022-03-10T08:00:00Z"
+    assert tweet["url"] == f"https://x.com/sim_alice/status/{PHOTO_TWEET}"
+    assert tweet["status"] == "alive"
+    assert [m["kind"] for m in tweet["media"]] == ["photo"]
+    assert len(tweet["captures"]) == 1
+
+    _, out, _ = run_cli("show", GOOD[1], "--json")
+    video = json.loads(out)
+    assert [m["kind"] for m in video["media"]] == ["poster", "video"]
+
+    _, out, _ = run_cli("show", "https://www.facebook.com/SimPage/posts/700000000000001", "--json")
+    fb = json.loads(out)
+    assert (fb["platform"], fb["post_id"], fb["author"], fb["author_name"]) == (
+        "facebook", FB_POST, "SimPage", "Sim Page")
+    assert fb["text"] == "A Facebook post for the tests"
+    assert fb["created_at"] == "2022-03-10T08:00:00Z"
+
+    _, out, _ = run_cli("list", "--json")
+    listed = json.loads(out)
+    assert {p["platform"] for p in listed} == {"twitter", "facebook", "web"}
+    for post in listed:
+        for key in ("id", "platform", "post_id", "url", "author", "author_name", "text", "created_at", "status",
+                    "first_captured_at", "last_checked_at", "captures"):
+            assert key in post
+
+
+def test_every_warc_passes_warcio_check_and_offsets_read_back(cli_env, run_cli):
+    assert run_cli("capture", *GOOD)[0] == 0
+    files = warc_files(cli_env.home)
+    assert files
+    for path in files:
+        checked = warcio_check(path)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    _, out, _ = run_cli("list", "--json")
+    for post in json.loads(out):
+        cap = post["captures"][0]
+        warc, http, body = read_record(cli_env.home / cap["warc_file"], cap["offset"])
+        assert warc["WARC-Type"] == "response"
+        if post["platform"] == "twitter":
+            assert json.loads(body)["id_str"] == post["post_id"]
+        else:
+            assert post["text"].split("\n")[0][:20].encode() in body or post["author_name"].encode() in body
+
+
+def test_media_are_archived(cli_env, run_cli):
+    run_cli("capture", GOOD[0], GOOD[1])
+    uris = []
+    for path in warc_files(cli_env.home):
+        with open(path, "rb") as fh:
+            uris += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh) if r.rec_type == "response"]
+    assert any(u.endswith("/pbs/media/alice.png") for u in uris)
+    assert any("/pbs/amplify_video_thumb/" in u for u in uris)
+    assert any(u.endswith("/640x360/clip.mp4") for u in uris)
+
+
+def test_cdxj_indexer_indexes_the_files(cli_env, run_cli):
+    run_cli("capture", *GOOD)
+    for path in warc_files(cli_env.home):
+        done = subprocess.run([str(Path(sys.executable).parent / "cdxj-indexer"), str(path)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.strip().splitlines()
+        assert lines and all(" {" in line for line in lines)
+
+
+def test_recapturing_an_unchanged_post_writes_revisits(cli_env, run_cli):
+    run_cli("capture", GOOD[0])
+    first_size = sum(p.stat().st_size for p in warc_files(cli_env.home))
+    run_cli("capture", GOOD[0])
+    files = warc_files(cli_env.home)
+    second = files[-1]
+    with open(second, "rb") as fh:
+        types = [r.rec_type for r in ArchiveIterator(fh)]
+    assert "revisit" in types
+    assert types.count("response") == 0  # syndication, oEmbed, page and the photo all unchanged
+    # Only headers, request records and the metadata record: a few KB.
+    assert second.stat().st_size < 6_000
+    assert second.stat().st_size < first_size
+
+
+def test_a_mixed_batch_captures_the_good_and_names_the_bad(cli_env, run_cli):
+    code, out, err = run_cli(
+        "capture", GOOD[0], "not a url", "ftp://example.org/x", "https://www.facebook.com/zuck",
+        "http://10.0.0.1/x", GOOD[2],
+    )
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: not a URL: not a url contains white space",
+        "Error: unsupported scheme 'ftp' in ftp://example.org/x: only http and https",
+        "Error: not a Facebook post: https://www.facebook.com/zuck is a profile or home page, not a post",
+        "Error: refused http://10.0.0.1/x: 10.0.0.1 is a private address",
+    ]
+    assert "Traceback" not in err
+    assert "2 captured, 4 failed" in out
+
+
+def test_seed_file_and_page(cli_env, run_cli, tmp_path):
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text(f"# a comment\n\n{GOOD[0]}  # trailing comment\n{GOOD[2]}\n", encoding="utf-8")
+    code, out, _ = run_cli("capture", "--from-file", str(seeds), "--json")
+    assert code == 0 and json.loads(out)["captured"] == 2
+    code, out, _ = run_cli("capture", "--from-page", WEB_PAGE, "--json")
+    items = json.loads(out)["items"]
+    assert [i["url"] for i in items] == [WEB_PAGE, f"https://x.com/sim_alice/status/{PHOTO_TWEET}"]
+
+
+def test_capture_of_a_gone_tweet_still_records_its_time(cli_env, run_cli, sim):
+    sim.set_state(f"twitter:{PLAIN_TWEET}", "deleted")
+    code, out, _ = run_cli("capture", f"https://x.com/sim_bob/status/{PLAIN_TWEET}", "--json")
+    assert code == 1
+    assert json.loads(out)["items"][0]["outcome"] == "deleted"
+    _, out, _ = run_cli("show", f"twitter:{PLAIN_TWEET}", "--json")
+    post = json.loads(out)
+    assert post["created_at"] == "2022-03-10T08:00:00Z"
+    assert post["status"] == "suspect"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("show", "twitter:1"), "Error: no such post in the archive: twitter:1"),
+    (("show", "garbage"), "Error: not a post id or URL: not a URL: garbage (expected http:// or https://)"),
+    (("capture", "--from-file", "/nonexistent/seeds.txt"), "Error: cannot read seed list /nonexistent/seeds.txt: No such file or directory"),
+])
+def test_cli_errors_are_one_line(cli_env, run_cli, args, message):
+    code, _, err = run_cli(*args)
+    assert code == 1
+    assert err.strip() == message
+
+
+def test_usage_errors_exit_2(cli_env, run_cli):
+    code, _, err = run_cli("capture")
+    assert code == 2
+    assert "give at least one URL" in err
