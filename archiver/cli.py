@@ -194,6 +194,86 @@ def show(
         out.print(f"capture: {cap['captured_at']}  {cap['warc_file']} @{cap['offset']} (+{cap['length']})")
 
 
+@app.command()
+def recheck(
+    check_all: bool = typer.Option(False, "--all", help="Check every post now, due or not."),
+    posts: Optional[List[str]] = typer.Option(None, "--post", help="Check this post now (id, URL or twitter:{id}). Repeatable."),
+    wait: bool = typer.Option(False, "--wait", help="If another run is going, wait for it instead of stopping."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's result as JSON on stdout."),
+) -> None:
+    """Check the posts that are due again, and flag the ones that really vanished."""
+    from .recheck import recheck as run_recheck
+    from .store.queries import find_post
+
+    store = open_store()
+    post_ids = None
+    if posts:
+        with store.session() as session:
+            post_ids = []
+            for text in posts:
+                found = find_post(session, text)
+                if found is None:
+                    raise InputError(f"no such post in the archive: {text}")
+                post_ids.append(found.id)
+    progress = _progress(0)
+    task = progress.add_task("checking", total=None)
+
+    def start(total: int) -> None:
+        progress.update(task, total=total)
+        progress.start()
+
+    try:
+        report = run_recheck(settings(), store, post_ids=post_ids, check_all=check_all, wait=wait,
+                             progress=lambda result: progress.advance(task), on_start=start)
+    finally:
+        progress.stop()
+        store.close()
+    if as_json:
+        print_json(report.as_json())
+    _print_run_summary(report, err if as_json else out)
+    raise typer.Exit(0)
+
+
+def _print_run_summary(report, console: Console) -> None:
+    outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1]))
+    console.print(f"checked {len(report.results)} posts" + (f": {outcomes}" if outcomes else " (none was due)"),
+                  markup=False)
+    for t in report.transitions:
+        if t.after is PostState.VANISHED:
+            console.print(f"VANISHED ({t.reason}): {t.url}", markup=False)
+        else:
+            console.print(f"restored (seen again after vanishing): {t.url}", markup=False)
+    for problem in report.webhook_errors:
+        console.print(f"warning: {problem}", markup=False)
+
+
+@app.command()
+def watch(
+    interval: float = typer.Option(300.0, "--interval", help="Seconds between recheck runs.", min=0.1),
+) -> None:
+    """Run recheck in a loop, for machines without cron. Stop with Ctrl-C."""
+    import time
+
+    from .errors import RunLocked
+    from .recheck import recheck as run_recheck
+
+    out.print(f"watching {settings().home}: a recheck run every {interval:g}s; Ctrl-C stops")
+    try:
+        while True:
+            store = open_store()
+            try:
+                report = run_recheck(settings(), store)
+                _print_run_summary(report, out)
+            except RunLocked as exc:
+                out.print(f"skipped: {exc}", markup=False)
+            finally:
+                store.close()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        out.print("stopped")
+        raise typer.Exit(0)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply any pending database migrations."""

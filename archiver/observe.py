@@ -102,7 +102,7 @@ class Observer:
             statuses={role: r.status for role, r in responses.items()}, attempts=attempts,
             resolved_from=resolved_from, responses=responses,
         )
-        visit.main_record = self._main_record(ref, written)
+        visit.main_record = main_record(ref, written)
         await self._write_metadata(visit)
         return visit
 
@@ -180,13 +180,6 @@ class Observer:
             return recent[1] if recent[0] == digest else None
         return self._revisit_lookup(exchange.fetched_url, digest)
 
-    def _main_record(self, ref: PostRef, written: list[WrittenRecord]) -> RecordRef | None:
-        by_role = {w.role: w.ref for w in written if not w.role.endswith(":request")}
-        for role in MAIN_ROLES.get(ref.platform, ("page",)):
-            if role in by_role:
-                return by_role[role]
-        return None
-
     async def _write_metadata(self, visit: Visit) -> None:
         payload = {
             "post": {"platform": visit.ref.platform, "key": visit.ref.key, "url": visit.ref.url,
@@ -207,6 +200,16 @@ class Observer:
         visit.metadata_record = await asyncio.to_thread(
             self.writer.write_metadata, visit.ref.url, payload, visit.started_at, concurrent
         )
+
+
+def main_record(ref: PostRef, written: list[WrittenRecord]) -> RecordRef | None:
+    """The record that best stands for the post: a full response of its main endpoint if any."""
+    for role in MAIN_ROLES.get(ref.platform, ("page",)):
+        candidates = [w.ref for w in written if w.role == role]
+        full = [r for r in candidates if r.warc_type == "response"]
+        if full or candidates:
+            return (full or candidates)[0]
+    return None
 
 
 def _attempt(exchange: Exchange) -> dict[str, object]:

@@ -144,7 +144,6 @@ def derive_state(points: Iterable[ObservationPoint], rule: StateRule = StateRule
     """Fold a post's observations, oldest first, into its state."""
     state = DerivedState()
     ever_vanished = False
-    neutral_since_alive = False
     for point in sorted(points, key=lambda p: p.at):
         kind = point.outcome.kind
         if kind is OutcomeKind.ALIVE:
@@ -152,7 +151,6 @@ def derive_state(points: Iterable[ObservationPoint], rule: StateRule = StateRule
             state.gone_run = []
             state.first_seen_gone_at = None
             state.vanish_reason = None
-            neutral_since_alive = False
             state.status = PostState.RESTORED if ever_vanished else PostState.ALIVE
         elif kind is OutcomeKind.GONE:
             if not state.gone_run:
@@ -167,12 +165,10 @@ def derive_state(points: Iterable[ObservationPoint], rule: StateRule = StateRule
                 ever_vanished = True
             else:
                 state.status = PostState.SUSPECT
-        else:
-            neutral_since_alive = True
-            if state.status in (PostState.ALIVE, PostState.RESTORED) and neutral_since_alive:
-                # Nothing but walls, limits and errors since it was last seen:
-                # we no longer know, and say so rather than claim it is alive.
-                state.status = PostState.UNKNOWN
+        elif state.status in (PostState.ALIVE, PostState.RESTORED):
+            # Nothing but walls, limits and errors since it was last seen:
+            # we no longer know, and say so rather than claim it is alive.
+            state.status = PostState.UNKNOWN
     return state
 
 

@@ -99,3 +99,24 @@ def run_cli(capsys):
         return exit_info.value.code, captured.out, captured.err
 
     return run
+
+
+class FakeClock:
+    """A clock the test moves by hand, so confirmation intervals pass instantly."""
+
+    def __init__(self, start: datetime | None = None):
+        self.now = start or datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -8,13 +8,16 @@ state that can be switched while the server runs, from Python
 
 States: live, edited, deleted (tombstone), deleted_quiet (404s, account
 still there), protected, suspended, account_gone, sensitive, login_wall,
-rate_limited (429 + Retry-After), flaky (503), slow, empty (``{}``).
+rate_limited (429 + Retry-After), flaky (503), slow, empty (``{}``), reset
+(the connection is closed without an answer) and truncated (the body stops
+half-way, short of its Content-Length).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -31,7 +34,7 @@ from .content import SimPost
 
 STATES = frozenset({
     "live", "edited", "deleted", "deleted_quiet", "protected", "suspended", "account_gone",
-    "sensitive", "login_wall", "rate_limited", "flaky", "slow", "empty",
+    "sensitive", "login_wall", "rate_limited", "flaky", "slow", "empty", "reset", "truncated",
 })
 
 # Real prefix → simulator path prefix.
@@ -192,6 +195,23 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if post.state == "slow":
             time.sleep(self.sim.slow_seconds)
+        if post.state == "reset":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.sim.record(self.path, 0)
+            return True
+        if post.state == "truncated":
+            body = json.dumps(content.tweet_json(post, MEDIA_BASE, VIDEO_BASE)).encode() * 2
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 3])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.sim.record(self.path, 200)
+            return True
         return False
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming

@@ -1,0 +1,158 @@
+"""Capture benchmark (issue 2): archiver against a bare httpx + warcio loop, same fetches.
+
+    make bench            # or: .venv/bin/python tests/bench/bench_capture.py [--posts N] [--latency S]
+
+Starts the simulator in a separate process (so the figures are the client's
+alone) with N tweets, each with one photo, and a fixed latency per response.
+Each variant runs in its own process, for a clean peak-memory figure:
+
+* ``archiver``: `archiver.capture.capture` — fetch, WARC, parse, classify, SQLite;
+* ``baseline``: the same four fetches per post (syndication, oEmbed, page,
+  photo) at the same concurrency, written as request/response records with
+  warcio's WARCWriter, and nothing else: no parsing, no database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.bench.simserver import post_urls  # noqa: E402
+
+
+def usage() -> tuple[float, float]:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime, r.ru_maxrss / 1024
+
+
+def run_archiver(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
+    from archiver.capture import capture
+    from archiver.config import Settings, parse_rewrites
+    from archiver.store import Store
+
+    settings = Settings(home=home, url_rewrite=parse_rewrites(rewrite), politeness_delay=0.0,
+                        concurrency=concurrency, per_host_concurrency=concurrency)
+    store = Store(settings)
+    cpu0, _ = usage()
+    t0 = time.perf_counter()
+    report = capture(settings, store, post_urls(n))
+    wall = time.perf_counter() - t0
+    cpu1, rss = usage()
+    return {"ok": len(report.captured), "failed": len(report.failed), "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
+
+
+def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
+    import httpx
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from archiver.config import parse_rewrites
+    from archiver.fetcher import rewrite_url
+    from archiver.platforms import recognise
+    from archiver.platforms.base import Purpose
+    from archiver.platforms.twitter import plan
+
+    rewrites = parse_rewrites(rewrite)
+    home.mkdir(parents=True, exist_ok=True)
+    out = open(home / "baseline.warc.gz", "wb")
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    jobs = []
+    for url in post_urls(n):
+        ref = recognise(url)
+        urls = [r.url for r in plan(ref, Purpose.CAPTURE)]
+        # The photo URL is known from the simulator's naming; the baseline does not parse.
+        idx = int(ref.key) & 0x3FFFFF
+        jobs.append((urls, f"https://pbs.twimg.com/media/bench{idx}.png"))
+
+    async def fetch(client: httpx.AsyncClient, url: str) -> None:
+        target = rewrite_url(url, rewrites)
+        async with client.stream("GET", target, headers={"Accept-Encoding": "gzip, deflate"}) as resp:
+            body = b"".join([chunk async for chunk in resp.aiter_raw()])
+        headers = [(k, v) for k, v in resp.headers.items() if k.lower() != "transfer-encoding"]
+        http = StatusAndHeaders(f"{resp.status_code} {resp.reason_phrase}", headers, protocol="HTTP/1.1")
+        import io
+
+        record = writer.create_warc_record(target, "response", payload=io.BytesIO(body), length=len(body),
+                                           http_headers=http)
+        request = writer.create_warc_record(
+            target, "request", http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", list(resp.request.headers.items()),
+                                                             is_http_request=True))
+        writer.write_request_response_pair(request, record)
+
+    async def main() -> int:
+        limit = asyncio.Semaphore(concurrency)
+        async with httpx.AsyncClient(timeout=30) as client:
+            async def one(job) -> None:
+                async with limit:
+                    await asyncio.gather(*(fetch(client, u) for u in job[0]))
+                    await fetch(client, job[1])
+            await asyncio.gather(*(one(j) for j in jobs))
+        return len(jobs)
+
+    cpu0, _ = usage()
+    t0 = time.perf_counter()
+    done = asyncio.run(main())
+    wall = time.perf_counter() - t0
+    out.close()
+    cpu1, rss = usage()
+    return {"ok": done, "failed": 0, "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
+
+
+def child(variant: str, n: int, rewrite: str, concurrency: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent.parent))
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", variant, "--posts", str(n), "--rewrite", rewrite,
+             "--concurrency", str(concurrency), "--home", tmp],
+            capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"{variant} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--child")
+    parser.add_argument("--rewrite")
+    parser.add_argument("--home")
+    args = parser.parse_args()
+    if args.child:
+        runner = {"archiver": run_archiver, "baseline": run_baseline}[args.child]
+        print(json.dumps(runner(args.posts, args.rewrite, args.concurrency, Path(args.home) / "a")))
+        return
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent.parent))
+    server = subprocess.Popen([sys.executable, str(HERE / "simserver.py"), str(args.posts), str(args.latency)],
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        rewrite = server.stdout.readline().strip()
+        results = {v: child(v, args.posts, rewrite, args.concurrency) for v in ("baseline", "archiver")}
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"capture benchmark: {args.posts} tweets (4 requests each), {args.latency * 1000:.0f} ms simulated latency, "
+          f"concurrency {args.concurrency}; {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"{'variant':<10}{'posts/s':>10}{'CPU s/post':>12}{'peak MB':>10}{'wall s':>9}{'failed':>8}")
+    for name, r in results.items():
+        print(f"{name:<10}{r['ok'] / r['wall']:>10.1f}{r['cpu'] / max(r['ok'], 1):>12.4f}{r['rss_mb']:>10.0f}"
+              f"{r['wall']:>9.2f}{r['failed']:>8}")
+    base, ours = results["baseline"], results["archiver"]
+    print(f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x")
+
+
+if __name__ == "__main__":
+    main()
