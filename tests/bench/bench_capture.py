@@ -16,25 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
-import os
-import platform
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
+from tests.bench.common import machine, print_table, run_child, simulator, usage  # noqa: E402
 from tests.bench.simserver import post_urls  # noqa: E402
-
-
-def usage() -> tuple[float, float]:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime, r.ru_maxrss / 1024
 
 
 def run_archiver(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
@@ -82,8 +73,6 @@ def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
             body = b"".join([chunk async for chunk in resp.aiter_raw()])
         headers = [(k, v) for k, v in resp.headers.items() if k.lower() != "transfer-encoding"]
         http = StatusAndHeaders(f"{resp.status_code} {resp.reason_phrase}", headers, protocol="HTTP/1.1")
-        import io
-
         record = writer.create_warc_record(target, "response", payload=io.BytesIO(body), length=len(body),
                                            http_headers=http)
         request = writer.create_warc_record(
@@ -110,18 +99,6 @@ def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     return {"ok": done, "failed": 0, "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
 
 
-def child(variant: str, n: int, rewrite: str, concurrency: int) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(HERE.parent.parent))
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", variant, "--posts", str(n), "--rewrite", rewrite,
-             "--concurrency", str(concurrency), "--home", tmp],
-            capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        raise SystemExit(f"{variant} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000)
@@ -135,21 +112,11 @@ def main() -> None:
         runner = {"archiver": run_archiver, "baseline": run_baseline}[args.child]
         print(json.dumps(runner(args.posts, args.rewrite, args.concurrency, Path(args.home) / "a")))
         return
-    env = dict(os.environ, PYTHONPATH=str(HERE.parent.parent))
-    server = subprocess.Popen([sys.executable, str(HERE / "simserver.py"), str(args.posts), str(args.latency)],
-                              stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        rewrite = server.stdout.readline().strip()
-        results = {v: child(v, args.posts, rewrite, args.concurrency) for v in ("baseline", "archiver")}
-    finally:
-        server.terminate()
-        server.wait()
-    print(f"capture benchmark: {args.posts} tweets (4 requests each), {args.latency * 1000:.0f} ms simulated latency, "
-          f"concurrency {args.concurrency}; {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print(f"{'variant':<10}{'posts/s':>10}{'CPU s/post':>12}{'peak MB':>10}{'wall s':>9}{'failed':>8}")
-    for name, r in results.items():
-        print(f"{name:<10}{r['ok'] / r['wall']:>10.1f}{r['cpu'] / max(r['ok'], 1):>12.4f}{r['rss_mb']:>10.0f}"
-              f"{r['wall']:>9.2f}{r['failed']:>8}")
+    with simulator(args.posts, args.latency) as rewrite:
+        extra = ["--posts", str(args.posts), "--rewrite", rewrite, "--concurrency", str(args.concurrency)]
+        results = {v: run_child(Path(__file__), v, extra) for v in ("baseline", "archiver")}
+    print_table(f"capture benchmark: {args.posts} tweets (4 requests each), {args.latency * 1000:.0f} ms simulated "
+                f"latency, concurrency {args.concurrency}; {machine()}", "posts", results)
     base, ours = results["baseline"], results["archiver"]
     print(f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x")
 

@@ -1,0 +1,180 @@
+"""Recheck benchmark (issue 3): checks per second against a bare httpx + warcio loop, and the
+time to select the due posts out of 1,000,000.
+
+    .venv/bin/python tests/bench/bench_recheck.py [--posts 10000] [--latency 0.02] [--store-posts 1000000]
+
+The archive is generated directly (post rows and their capture observation,
+as a capture would leave them), so the figures are those of the recheck run
+alone. The baseline makes the same two status requests per post (syndication
+and oEmbed) at the same concurrency and writes them with warcio, nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import random
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+
+from tests.bench.common import machine, print_table, run_child, simulator, usage  # noqa: E402
+from tests.bench.simserver import bench_posts  # noqa: E402
+
+NOW = datetime.now(timezone.utc)
+
+
+def seed_store(store, n: int, due_fraction: float = 1.0, batch: int = 20_000, with_observations: bool = True) -> None:
+    """Insert ``n`` captured tweets, as capture leaves them, with Core inserts in batches."""
+    from sqlalchemy import insert
+
+    from archiver.platforms.base import Media, PostData
+    from archiver.simulator.server import MEDIA_BASE
+    from archiver.store import Observation, Post
+
+    rng = random.Random(7)
+    sims = bench_posts(n) if with_observations else None
+    with store.engine.begin() as conn:
+        for start in range(0, n, batch):
+            rows, obs = [], []
+            for i in range(start, min(start + batch, n)):
+                if sims is not None:
+                    p = sims[i]
+                    key, handle, text = p.key, p.handle, p.current_text
+                    chash = PostData(text=text, media=[Media(f"{MEDIA_BASE}/media/{p.photos[0]}", "photo")]).content_hash()
+                else:
+                    key, handle, text, chash = str(10**18 + i), f"u{i % 1000}", "t", "x" * 64
+                due = rng.random() < due_fraction
+                rows.append(dict(
+                    id=i + 1, platform="twitter", post_key=key, url=f"https://x.com/{handle}/status/{key}", source_url="",
+                    author=handle, text=text, media_json="[]", content_hash=chash, checks_done=0, status="alive",
+                    first_captured_at=NOW - timedelta(days=2), last_captured_at=NOW - timedelta(days=2),
+                    last_seen_alive_at=NOW - timedelta(days=2),
+                    next_check_at=NOW - timedelta(minutes=1) if due else NOW + timedelta(days=rng.randint(1, 30)),
+                ))
+                if with_observations:
+                    obs.append(dict(post_id=i + 1, observed_at=NOW - timedelta(days=2), trigger="capture",
+                                    outcome="alive", evidence_json="{}", statuses_json="{}", content_hash=chash))
+            conn.execute(insert(Post), rows)
+            if obs:
+                conn.execute(insert(Observation), obs)
+
+
+def run_archiver(args) -> dict:
+    from archiver.config import Settings, parse_rewrites
+    from archiver.recheck import recheck
+    from archiver.store import Store
+
+    settings = Settings(home=Path(args.home) / "a", url_rewrite=parse_rewrites(args.rewrite), politeness_delay=0.0,
+                        concurrency=args.concurrency, per_host_concurrency=args.concurrency)
+    store = Store(settings)
+    seed_store(store, args.posts)
+    cpu0, _ = usage()
+    t0 = time.perf_counter()
+    report = recheck(settings, store)
+    wall = time.perf_counter() - t0
+    cpu1, rss = usage()
+    flagged = {k: v for k, v in report.outcomes.items() if k != "alive"}
+    return {"ok": report.outcomes.get("alive", 0), "failed": sum(flagged.values()), "wall": wall,
+            "cpu": cpu1 - cpu0, "rss_mb": rss}
+
+
+def run_baseline(args) -> dict:
+    import httpx
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from archiver.config import parse_rewrites
+    from archiver.fetcher import rewrite_url
+    from archiver.platforms.base import PostRef, Purpose
+    from archiver.platforms.twitter import plan
+
+    rewrites = parse_rewrites(args.rewrite)
+    out = open(Path(args.home) / "baseline.warc.gz", "wb")
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    jobs = [[r.url for r in plan(PostRef("twitter", p.key, f"https://x.com/{p.handle}/status/{p.key}", p.handle),
+                                 Purpose.CHECK)] for p in bench_posts(args.posts)]
+
+    async def fetch(client, url):
+        target = rewrite_url(url, rewrites)
+        async with client.stream("GET", target, headers={"Accept-Encoding": "gzip, deflate"}) as resp:
+            body = b"".join([chunk async for chunk in resp.aiter_raw()])
+        http = StatusAndHeaders(f"{resp.status_code} {resp.reason_phrase}", list(resp.headers.items()), protocol="HTTP/1.1")
+        record = writer.create_warc_record(target, "response", payload=io.BytesIO(body), length=len(body), http_headers=http)
+        request = writer.create_warc_record(target, "request", http_headers=StatusAndHeaders(
+            f"GET {target} HTTP/1.1", list(resp.request.headers.items()), is_http_request=True))
+        writer.write_request_response_pair(request, record)
+
+    async def main():
+        limit = asyncio.Semaphore(args.concurrency)
+        async with httpx.AsyncClient(timeout=30) as client:
+            async def one(urls):
+                async with limit:
+                    await asyncio.gather(*(fetch(client, u) for u in urls))
+            await asyncio.gather(*(one(j) for j in jobs))
+
+    cpu0, _ = usage()
+    t0 = time.perf_counter()
+    asyncio.run(main())
+    wall = time.perf_counter() - t0
+    cpu1, rss = usage()
+    return {"ok": len(jobs), "failed": 0, "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
+
+
+def run_due(args) -> dict:
+    from archiver.config import Settings
+    from archiver.recheck import due_post_ids
+    from archiver.store import Store
+
+    store = Store(Settings(home=Path(args.home) / "a"))
+    t0 = time.perf_counter()
+    seed_store(store, args.store_posts, due_fraction=0.01, batch=50_000, with_observations=False)
+    seeded = time.perf_counter() - t0
+    timings = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        ids = due_post_ids(store, NOW)
+        timings.append(time.perf_counter() - t0)
+    batch = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        due_post_ids(store, NOW, limit=1000)
+        batch.append(time.perf_counter() - t0)
+    return {"posts": args.store_posts, "due": len(ids), "all_due_ms": min(timings) * 1000,
+            "first_1000_ms": min(batch) * 1000, "seed_s": seeded}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--store-posts", type=int, default=1_000_000)
+    parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--child")
+    parser.add_argument("--rewrite", default="")
+    parser.add_argument("--home")
+    args = parser.parse_args()
+    if args.child:
+        runner = {"archiver": run_archiver, "baseline": run_baseline, "due": run_due}[args.child]
+        print(json.dumps(runner(args)))
+        return
+    common = ["--posts", str(args.posts), "--concurrency", str(args.concurrency), "--store-posts", str(args.store_posts)]
+    with simulator(args.posts, args.latency) as rewrite:
+        results = {v: run_child(Path(__file__), v, common + ["--rewrite", rewrite]) for v in ("baseline", "archiver")}
+    due = run_child(Path(__file__), "due", common)
+    print_table(f"recheck benchmark: {args.posts} tweets (2 status requests each), {args.latency * 1000:.0f} ms "
+                f"simulated latency, concurrency {args.concurrency}; {machine()}", "checks", results)
+    base, ours = results["baseline"], results["archiver"]
+    print(f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x "
+          f"(non-alive outcomes in archiver's run: {ours['failed']})")
+    print(f"due-post selection out of {due['posts']:,} posts ({due['due']:,} due): all due ids "
+          f"{due['all_due_ms']:.1f} ms, first 1,000 {due['first_1000_ms']:.1f} ms (best of 5; seeding took {due['seed_s']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
