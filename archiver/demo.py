@@ -11,11 +11,15 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from .simulator.catalog import BLOG_URL, TWEET_ADDRESS, demo_simulator
+from .simulator.catalog import (
+    BLOG_URL, FB_POST, FB_STATEMENT_1, FB_VIDEO, TWEET_FORMER_PRESIDENT, demo_simulator,
+)
 
 HOME = Path("demo-archive")
+CONFIRM_INTERVAL = 3  # seconds; the default is one hour
 
 
 def say(text: str = "") -> None:
@@ -32,24 +36,46 @@ def run(env: dict[str, str], *args: str) -> int:
 def main() -> None:
     if HOME.exists():
         shutil.rmtree(HOME)
-    with demo_simulator() as sim:
+    with demo_simulator(retry_after=3600) as sim:
         env = dict(os.environ)
         env.update({
             "ARCHIVER_HOME": str(HOME),
             "ARCHIVER_URL_REWRITE": sim.rewrite_spec(),
             "ARCHIVER_POLITENESS_DELAY": "0",
+            "ARCHIVER_CONFIRM_INTERVAL": str(CONFIRM_INTERVAL),
+            "ARCHIVER_MAX_RETRY_WAIT": "5",
         })
-        say("archiver demo: every post below is SIMULATED, served by the bundled simulator on "
-            f"{sim.base_url}")
-        say("(ARCHIVER_URL_REWRITE sends requests for x.com, facebook.com, … there; nothing leaves this machine)")
+        say("archiver demo. Every post below is SIMULATED (made-up ids and texts), served by the bundled")
+        say(f"simulator on {sim.base_url}; ARCHIVER_URL_REWRITE sends archiver's requests for x.com,")
+        say("facebook.com and the rest there, so nothing leaves this machine.")
         say()
-        say("1. A blog post cites tweets and Facebook posts. Capture the page and everything it cites:")
+        say("1. March 2022: a blog post on Mongolia's reactions to the invasion of Ukraine cites tweets and")
+        say("   Facebook posts of the Russian Embassy in Mongolia and others. Capture the page and all it cites:")
         run(env, "capture", "--from-page", BLOG_URL)
-        say("2. What is in the archive now:")
         run(env, "list")
-        say("3. One post in detail, read back from the database:")
-        run(env, "show", f"twitter:{TWEET_ADDRESS}")
-    say(f"The WARC files are in {HOME / 'warcs'}; the database is {HOME / 'archiver.db'}.")
+
+        say("2. Days later: the embassy deletes its Facebook post and removes its first Facebook statement.")
+        say("   Meanwhile the former president's tweet sits behind a rate limit, and the demonstration video")
+        say("   behind Facebook's login wall.")
+        sim.set_state(f"facebook:post:{FB_POST}", "deleted")
+        sim.set_state(f"facebook:post:{FB_STATEMENT_1}", "deleted")
+        sim.set_state(f"twitter:{TWEET_FORMER_PRESIDENT}", "rate_limited")
+        sim.set_state(f"facebook:video:{FB_VIDEO}", "login_wall")
+        say()
+        say(f"3. Recheck. One look is never enough: a post is flagged vanished only after two gone-type")
+        say(f"   observations at least ARCHIVER_CONFIRM_INTERVAL apart (shortened to {CONFIRM_INTERVAL}s for the")
+        say("   demo; the default is one hour). Rate limits and login walls never count.")
+        run(env, "recheck", "--all")
+        time.sleep(CONFIRM_INTERVAL + 0.5)
+        run(env, "recheck", "--all")
+        run(env, "list")
+
+        say("4. The deleted post, as archived before it went: its text, and the evidence timeline.")
+        run(env, "show", f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}")
+        say("The rate-limited tweet and the login-walled video are 'unknown', not vanished: nothing we saw")
+        say("says they are gone, so nothing is claimed. The rate limit also made archiver leave that host")
+        say("alone for the rest of the run, so a tweet checked after it is 'unknown' too, for now.")
+    say(f"The WARC files are in {HOME / 'warcs'} (open them with any WARC tool); the database is {HOME / 'archiver.db'}.")
 
 
 if __name__ == "__main__":

@@ -138,19 +138,21 @@ class HostGate:
             self._sems[host] = asyncio.Semaphore(self._per_host)
         return self._sems[host]
 
-    async def wait_turn(self, host: str) -> None:
+    async def wait_turn(self, host: str, max_wait: float) -> bool:
+        """Wait for this host's turn; False, at once, when it is backed off for longer than ``max_wait``."""
         now = self._monotonic()
+        if self._blocked_until.get(host, now) - now > max_wait:
+            return False
         start = max(now, self._next_start.get(host, now), self._blocked_until.get(host, now))
         self._next_start[host] = start + self._delay
         if start > now:
             await self._sleep(start - now)
+        return True
 
     def back_off(self, host: str, seconds: float) -> None:
         until = self._monotonic() + seconds
         self._blocked_until[host] = max(self._blocked_until.get(host, 0.0), until)
 
-    def blocked_for(self, host: str) -> float:
-        return max(0.0, self._blocked_until.get(host, 0.0) - self._monotonic())
 
 
 def rewrite_url(url: str, rewrites: tuple[tuple[str, str], ...]) -> str:
@@ -284,17 +286,9 @@ class Fetcher:
         host = urlsplit(logical).netloc.lower()
         attempts = max(self.settings.retries, 0) + 1
         for attempt in range(1, attempts + 1):
-            blocked = self.gate.blocked_for(host)
-            if blocked > self.settings.max_retry_wait:
-                # A wall of 429s: leave this host alone for now, finish the others.
-                exchange = Exchange(request.role, logical, logical, self._clock(), attempt=attempt,
-                                    error=f"backing off from {host} for {blocked:.0f}s after rate limiting",
-                                    backoff=True)
-                result.exchanges.append(exchange)
-                return exchange
             exchange = await self._exchange(request, logical, attempt)
             result.exchanges.append(exchange)
-            if exchange.blocked:
+            if exchange.blocked or exchange.backoff:
                 return exchange
             wait = self._retry_wait(exchange, attempt)
             if wait is None:
@@ -337,7 +331,11 @@ class Fetcher:
         headers.update(dict(request.secret_headers))
         assert self._client is not None, "use Fetcher as an async context manager"
         async with self.gate.semaphore(host):
-            await self.gate.wait_turn(host)
+            if not await self.gate.wait_turn(host, self.settings.max_retry_wait):
+                # A wall of 429s: leave this host alone for now and finish the others.
+                exchange.error = f"not sent: backing off from {host} after rate limiting"
+                exchange.backoff = True
+                return exchange
             exchange.started_at = self._clock()
             try:
                 async with asyncio.timeout(self.settings.total_timeout):

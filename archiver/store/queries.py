@@ -222,11 +222,12 @@ def observations_of(session: Session, post_id: int) -> list[Observation]:
 
 
 def captures_of(session: Session, post_id: int) -> list[tuple[Observation, WarcRecord]]:
-    """Observations whose main record holds a full response: the archived versions."""
+    """The archived versions: observations that saw the post and hold its main response in full."""
     rows = session.exec(
         select(Observation, WarcRecord)
         .join(WarcRecord, WarcRecord.id == Observation.main_record_id)
-        .where(Observation.post_id == post_id, WarcRecord.warc_type == "response")
+        .where(Observation.post_id == post_id, WarcRecord.warc_type == "response",
+               col(Observation.outcome).in_([Outcome.ALIVE, Outcome.EDITED]))
         .order_by(col(Observation.observed_at))
     )
     return list(rows)
