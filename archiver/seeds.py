@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from . import platforms
 from .errors import SeedFileError, UnsupportedURL
@@ -55,7 +55,7 @@ def post_links(html: str, base_url: str) -> list[str]:
     seen: set[str] = set()
     for href in page.embeds + page.links:
         try:
-            absolute = urljoin(base_url, href)
+            absolute = _embedded_target(urljoin(base_url, href))
             ref = platforms.recognise(absolute)
         except (UnsupportedURL, ValueError):
             continue
@@ -64,3 +64,15 @@ def post_links(html: str, base_url: str) -> list[str]:
         seen.add(ref.ref)
         found.append(absolute)
     return found
+
+
+def _embedded_target(url: str) -> str:
+    """The post an embed iframe shows: Facebook's plugins take ``href``, X's embed takes ``id``."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    host = (parts.hostname or "").lower()
+    if host in ("www.facebook.com", "facebook.com") and parts.path in ("/plugins/post.php", "/plugins/video.php"):
+        return query.get("href", [url])[0]
+    if host == "platform.twitter.com" and parts.path.startswith("/embed/") and query.get("id", [""])[0].isdigit():
+        return f"https://x.com/i/web/status/{query['id'][0]}"
+    return url

@@ -1,0 +1,64 @@
+"""Seed lists and pages that cite posts (issue 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archiver.errors import SeedFileError
+from archiver.platforms import recognise
+from archiver.seeds import post_links, read_seed_file
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.mark.parametrize("name", ["examples.txt", "demo.txt"])
+def test_bundled_seed_lists_are_all_recognised(name):
+    lines = list(read_seed_file(SEEDS / name))
+    assert len(lines) >= 10
+    platforms = {recognise(line.url).platform for line in lines}
+    assert {"twitter", "facebook", "web"} <= platforms
+
+
+def test_comments_blank_lines_and_bom(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_bytes("\ufeff# c\n\nhttps://x.com/a/status/1  # note\n   \n\thttps://example.org/ \n".encode())
+    assert [(s.line_no, s.url) for s in read_seed_file(path)] == [(3, "https://x.com/a/status/1"), (5, "https://example.org/")]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x00\x01\x02binary", "is not a text file"),
+        (b"https://x.com/a/status/1\n\xff\xfe bad\n", "line 2: not UTF-8 text"),
+        (b"https://example.org/" + b"a" * 9000 + b"\n", "line 1: line longer than 8192 bytes"),
+    ],
+)
+def test_broken_seed_files_are_refused_with_the_line(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(SeedFileError, match=message):
+        list(read_seed_file(path))
+
+
+def test_post_links_finds_links_and_embeds_once_each():
+    html = """
+    <p><a href="https://twitter.com/a/status/11?ref_src=twsrc">t</a>
+    <a href="/relative">r</a> <a href="https://x.com/a/status/11">same tweet</a>
+    <a href="https://x.com/a">a profile</a> <a href="javascript:alert(1)">js</a></p>
+    <blockquote class="twitter-tweet"><p>x</p><a href="https://twitter.com/b/status/22">d</a></blockquote>
+    <div class="fb-post" data-href="https://www.facebook.com/p/posts/33"></div>
+    <iframe src="https://www.facebook.com/plugins/post.php?href=x"></iframe>
+    <iframe src="https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2Fq%2Fposts%2F55"></iframe>
+    <iframe src="https://platform.twitter.com/embed/Tweet.html?dnt=true&id=66"></iframe>
+    <iframe src="https://www.facebook.com/page/videos/44/"></iframe>
+    """
+    assert post_links(html, "https://blog.example.org/a/b.html") == [
+        "https://twitter.com/b/status/22",
+        "https://www.facebook.com/p/posts/33",
+        "https://www.facebook.com/q/posts/55",
+        "https://x.com/i/web/status/66",
+        "https://www.facebook.com/page/videos/44/",
+        "https://twitter.com/a/status/11?ref_src=twsrc",
+    ]
