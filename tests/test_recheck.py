@@ -274,3 +274,39 @@ def test_watch_stops_cleanly_on_ctrl_c(cli_env, run_cli, sim):
     assert proc.returncode == 0, err
     assert "stopped" in out
     assert "Traceback" not in err
+
+
+def test_a_run_killed_halfway_loses_nothing_and_the_next_carries_on(cli_env, run_cli, sim, store, monkeypatch):
+    import signal
+
+    monkeypatch.setenv("ARCHIVER_SCHEDULE", "1s,1d")  # due one second after capture, then tomorrow
+    monkeypatch.setenv("ARCHIVER_CONCURRENCY", "1")
+    posts = []
+    for n in range(8):
+        tid = tweet_id_at(T0, 300 + n)
+        sim.add(SimPost("twitter", tid, f"k_{n}", f"K {n}", f"post {n}", T0))
+        posts.append(f"https://x.com/k_{n}/status/{tid}")
+    run_cli("capture", *posts)
+    time.sleep(1.1)
+    sim.latency = 0.4
+    proc = _archiver(dict(os.environ), "recheck")
+    time.sleep(3.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    with store.session() as session:
+        checked = session.exec(select(func.count()).select_from(Observation).where(Observation.trigger == "recheck")).one()
+    assert 0 < checked < len(posts)
+    # Every observation the database holds points at records that read back.
+    from archiver.store import WarcRecord
+
+    with store.session() as session:
+        for rec in session.exec(select(WarcRecord)).all():
+            warc, _, _ = read_record(cli_env.home / "warcs" / rec.warc_file, rec.offset)
+            assert warc["WARC-Record-ID"] == rec.record_id
+    sim.latency = 0.0
+    code, out, _ = run_cli("recheck", "--json")
+    assert code == 0
+    assert json.loads(out)["checked"] == len(posts) - checked  # the rest, and only the rest
+    with store.session() as session:
+        counts = session.exec(select(Observation.post_id, func.count()).group_by(Observation.post_id)).all()
+    assert sorted(c for _, c in counts) == [2] * len(posts)

@@ -30,3 +30,11 @@ def test_reopening_does_not_migrate_again(tmp_path):
     Store(Settings(home=tmp_path / "a")).close()
     store = Store(Settings(home=tmp_path / "a"))
     assert not store._behind()
+
+
+def test_db_upgrade_command(tmp_path, monkeypatch, run_cli):
+    monkeypatch.setenv("ARCHIVER_HOME", str(tmp_path / "h"))
+    code, out, _ = run_cli("db", "upgrade")
+    assert code == 0
+    assert "database is up to date" in out
+    assert (tmp_path / "h" / "archiver.db").exists()

@@ -200,6 +200,13 @@ def _wall_or_gone(page: Response) -> str | None:
 
 
 def classify(responses: Mapping[str, Response]) -> Classification:
+    oembed = responses.get("oembed")
+    if oembed is not None and oembed.status == 200:
+        body = oembed.json()
+        if isinstance(body, dict) and body.get("html"):
+            # Facebook's oEmbed (configured with an app token) still embeds the post:
+            # it is there, whatever the logged-out page shows.
+            return Classification(Outcome.ALIVE, (Signal("oembed", 200, "post"),), "oEmbed returned the post")
     page = responses.get("page")
     signals: list[Signal] = []
     if page is None:

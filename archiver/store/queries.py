@@ -279,12 +279,16 @@ def post_json(session: Session, post: Post, full: bool = False) -> dict[str, obj
         "captures": captures,
     }
     if full:
-        data["observations"] = [observation_json(o) for o in observations_of(session, post.id)]
+        data["observations"] = [observation_json(session, o) for o in observations_of(session, post.id)]
     return data
 
 
-def observation_json(obs: Observation) -> dict[str, object]:
+def observation_json(session: Session, obs: Observation) -> dict[str, object]:
+    """One observation: when, what was fetched (the WARC records), what it showed and why."""
     evidence = json.loads(obs.evidence_json or "{}")
+    records = session.exec(
+        select(WarcRecord).where(WarcRecord.observation_id == obs.id).order_by(col(WarcRecord.id))
+    )
     return {
         "observed_at": iso(obs.observed_at),
         "trigger": obs.trigger,
@@ -292,4 +296,10 @@ def observation_json(obs: Observation) -> dict[str, object]:
         "statuses": json.loads(obs.statuses_json or "{}"),
         "note": evidence.get("note", ""),
         "signals": evidence.get("signals", []),
+        "records": [
+            {"role": r.role, "type": r.warc_type, "uri": r.target_uri, "status": r.http_status,
+             "warc_file": f"warcs/{r.warc_file}", "offset": r.offset, "length": r.length,
+             "payload_digest": r.payload_digest}
+            for r in records if not r.role.endswith(":request")
+        ],
     }

@@ -134,3 +134,10 @@ def test_classify(case, response, outcome):
     result = classify({"page": response})
     assert result.outcome is outcome, case
     assert result.outcome is not Outcome.DELETED  # logged out, Facebook never proves a deletion
+
+
+def test_oembed_showing_the_post_outweighs_a_login_wall():
+    oembed = Response("oembed", "u", 200, body=b'{"html": "<div class=\\"fb-post\\"></div>", "type": "rich"}')
+    assert classify({"page": page("facebook/login_wall.html"), "oembed": oembed}).outcome is Outcome.ALIVE
+    refused = Response("oembed", "u", 400, body=b'{"error": {"code": 100}}')
+    assert classify({"page": page("facebook/unavailable.html"), "oembed": refused}).outcome is Outcome.UNAVAILABLE
