@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -30,6 +31,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+export_app = typer.Typer(help="Export the archive in standard packages.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 def _console(stderr: bool) -> Console:
     stream = sys.stderr if stderr else sys.stdout
@@ -272,6 +275,116 @@ def watch(
     except KeyboardInterrupt:
         out.print("stopped")
         raise typer.Exit(0)
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+class ReportStatus(str, Enum):
+    vanished = "vanished"
+    suspect = "suspect"
+    all = "all"
+
+
+@app.command()
+def report(
+    fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html, csv, json or md."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Write here instead of to stdout."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only posts gone on or after DATE (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only posts gone on or before DATE."),
+    platform: Optional[str] = typer.Option(None, "--platform", help="Only posts of this platform."),
+    status: ReportStatus = typer.Option(ReportStatus.vanished, "--status", help="vanished, suspect or all."),
+    seeds: Optional[Path] = typer.Option(None, "--seeds", help="Only the posts named in this seed list."),
+) -> None:
+    """Export the deletion report: what vanished, when, what it said, and the evidence."""
+    from .renderers import RENDERERS
+    from .report import build_report, parse_date
+
+    store = open_store()
+    data = build_report(
+        store, status=status.value, platform=platform, seeds=seeds,
+        since=parse_date(since, "--since") if since else None,
+        until=parse_date(until, "--until") if until else None,
+        with_media=fmt is ReportFormat.html,
+    )
+    store.close()
+    body = RENDERERS[fmt.value](data)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    target = write_output(output, body, f"deletion-report.{fmt.value}")
+    err.print(f"{len(data.posts)} posts in the report: {target}", markup=False)
+
+
+def write_output(path: Path, body: bytes, default_name: str) -> Path:
+    """Write ``body`` to ``path`` (inside it, as ``default_name``, when it is a directory), atomically."""
+    import os
+    import tempfile
+
+    target = path / default_name if path.is_dir() else path
+    if not target.parent.exists():
+        raise InputError(f"cannot write {target}: the directory {target.parent} does not exist")
+    try:
+        fd, staged = tempfile.mkstemp(dir=target.parent, prefix=".archiver-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(body)
+        os.replace(staged, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
+
+
+@export_app.command("wacz")
+def export_wacz(
+    posts: Optional[List[str]] = typer.Argument(None, help="Only these posts (id, URL or twitter:{id}); default all."),
+    output: Path = typer.Option(Path("archive.wacz"), "--output", help="The WACZ file to write."),
+) -> None:
+    """Package the archive (or some posts) as a WACZ for ReplayWeb.page."""
+    from .export import export_wacz as run_export
+    from .store.queries import find_post
+
+    store = open_store()
+    post_ids = None
+    if posts:
+        with store.session() as session:
+            post_ids = []
+            for text in posts:
+                found = find_post(session, text)
+                if found is None:
+                    raise InputError(f"no such post in the archive: {text}")
+                post_ids.append(found.id)
+    target = output / "archive.wacz" if output.is_dir() else output
+    result = run_export(store, target, post_ids)
+    store.close()
+    out.print(f"wrote {result.output}: {result.posts} posts, {len(result.warc_files)} WARC files. "
+              "Open it at https://replayweb.page (the file stays on your machine).", markup=False)
+
+
+@app.command()
+def verify(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Check every WARC record and file against the digests recorded when they were written."""
+    from .verify import verify as run_verify
+
+    store = open_store()
+    result = run_verify(store)
+    store.close()
+    if as_json:
+        print_json(result.as_json())
+    console = err if as_json else out
+    for problem in result.problems:
+        console.print(f"MISMATCH {problem}", markup=False)
+    for name in result.untracked:
+        console.print(f"note: warcs/{name} is not known to the database", markup=False)
+    verdict = "OK" if result.ok else f"{len(result.problems)} problems"
+    console.print(f"verified {result.records} records in {result.files} WARC files: {verdict}", markup=False)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @db_app.command("upgrade")

@@ -1,5 +1,9 @@
 """The README's main command (``make demo``): the seed scenario against the local simulator.
 
+It captures the blog page and the posts it cites, has the simulator delete
+two of them and wall off others, rechecks until the deletions are confirmed,
+and ends with the deletion report, a WACZ and a verification.
+
 Starts the simulator in this process, then runs the real ``archiver`` CLI in
 subprocesses, printing each command before its output, so the transcript is
 exactly what a user would type and see.
@@ -74,8 +78,20 @@ def main() -> None:
         run(env, "show", f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}")
         say("The rate-limited tweet and the login-walled video are 'unknown', not vanished: nothing we saw")
         say("says they are gone, so nothing is claimed. The rate limit also made archiver leave that host")
-        say("alone for the rest of the run, so a tweet checked after it is 'unknown' too, for now.")
-    say(f"The WARC files are in {HOME / 'warcs'} (open them with any WARC tool); the database is {HOME / 'archiver.db'}.")
+        say("alone for the rest of the run, so tweets checked after it are 'unknown' too, for now.")
+        say()
+        say("5. The deletion report, as Markdown to paste into an article:")
+        run(env, "report", "--format", "md")
+        say("   as a self-contained HTML page, and the archive as a WACZ package:")
+        run(env, "report", "--output", str(HOME / "deletion-report.html"))
+        run(env, "export", "wacz", "--output", str(HOME / "demo.wacz"))
+        say("6. And a check that nothing in the archive changed since it was written:")
+        run(env, "verify")
+    say("Where things are:")
+    say(f"  {HOME / 'deletion-report.html'}  open it in any browser; it loads nothing from the network")
+    say(f"  {HOME / 'demo.wacz'}  open it at https://replayweb.page (choose the file; it stays on your machine)")
+    say(f"  {HOME / 'warcs'}/  the WARC files, readable by warcio, pywb and any WARC tool")
+    say(f"  {HOME / 'archiver.db'}  the SQLite database")
 
 
 if __name__ == "__main__":

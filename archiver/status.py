@@ -102,16 +102,48 @@ class Signal:
         return {"endpoint": self.endpoint, "status": self.status, "says": self.says}
 
 
+class Certainty(str, Enum):
+    """How strongly a gone-type outcome is supported.
+
+    ``high``: the platform itself says so (a tombstone's words, HTTP 404/410 for
+    a page, an account error code); ``medium``: inferred from several signals
+    (a tweet missing from syndication and oEmbed while its account is public);
+    ``low``: gone from view for a reason the signal cannot tell (Facebook's
+    "content isn't available").
+    """
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+_DEFAULT_CERTAINTY = {
+    Outcome.DELETED: Certainty.HIGH,
+    Outcome.ACCOUNT_SUSPENDED: Certainty.HIGH,
+    Outcome.ACCOUNT_GONE: Certainty.HIGH,
+    Outcome.PROTECTED: Certainty.HIGH,
+    Outcome.RESTRICTED: Certainty.HIGH,
+    Outcome.UNAVAILABLE: Certainty.LOW,
+}
+
+
 @dataclass(frozen=True)
 class Classification:
-    """An outcome and the signals that support it."""
+    """An outcome, the signals that support it, and how strongly they do."""
 
     outcome: Outcome
     signals: tuple[Signal, ...] = ()
     note: str = ""
+    certainty: Certainty | None = None
+
+    @property
+    def strength(self) -> Certainty | None:
+        return self.certainty or _DEFAULT_CERTAINTY.get(self.outcome)
 
     def evidence(self) -> dict[str, object]:
-        return {"note": self.note, "signals": [s.as_dict() for s in self.signals]}
+        strength = self.strength
+        return {"note": self.note, "signals": [s.as_dict() for s in self.signals],
+                "certainty": strength.value if strength else None}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from ..errors import UnsupportedURL
 from ..htmlmeta import read_page, text_of
-from ..status import Classification, Outcome, Signal
+from ..status import Certainty, Classification, Outcome, Signal
 from ..urls import WebURL
 from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
 from .jsnumber import to_radix_string
@@ -300,7 +300,8 @@ def classify(responses: Mapping[str, Response]) -> Classification:
     both_gone = syn_says == "not_found" and oem_says in ("not_found", "forbidden")
     if both_gone and acct_says == "active":
         return Classification(
-            Outcome.DELETED, sig, "syndication and oEmbed no longer have the tweet; the account is public"
+            Outcome.DELETED, sig, "syndication and oEmbed no longer have the tweet; the account is public",
+            certainty=Certainty.MEDIUM,
         )
     if both_gone:
         return Classification(
