@@ -129,7 +129,7 @@ class Capturer:
             try:
                 visit = await self.observer.visit(ref, Purpose.CAPTURE)
                 await asyncio.to_thread(self.observer.writer.sync)
-                with self.store.session() as session:
+                with self.store.session(write=True) as session:
                     post, observation, transition = record_visit(
                         session, visit, "capture", self.settings, source_url=text
                     )

@@ -113,7 +113,7 @@ class Rechecker:
                     # Edited: take everything again so the new version is archived in full.
                     visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE))
                 await asyncio.to_thread(self.observer.writer.sync)
-                with self.store.session() as session:
+                with self.store.session(write=True) as session:
                     stored, observation, transition = record_visit(
                         session, visit, "recheck", self.settings, run_id=self.run_id)
                     session.commit()
@@ -173,7 +173,7 @@ async def recheck_async(
                     post_ids = list(session.exec(select(Post.id).order_by(col(Post.id))))
             else:
                 post_ids = due_post_ids(store, now)
-        with store.session() as session:
+        with store.session(write=True) as session:
             run = Run(kind="recheck", started_at=now)
             session.add(run)
             session.commit()
@@ -184,7 +184,7 @@ async def recheck_async(
             checker = Rechecker(settings, store, observer, run_id, progress)
             await checker.check_all(post_ids)
         report = checker.report
-        with store.session() as session:
+        with store.session(write=True) as session:
             run = session.get(Run, run_id)
             run.finished_at = clock()
             run.checked = len(report.results)

@@ -40,10 +40,10 @@ async def open_run(
     writer: WarcWriter | None = None,
 ) -> AsyncIterator[Observer]:
     writer = writer or WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock)
-    lookup_session = store.session()
-
     def lookup(uri: str, digest: str):
-        return find_revisit(lookup_session, uri, digest)
+        # Called from worker threads: a session of its own each time (sessions are not thread-safe).
+        with store.session() as session:
+            return find_revisit(session, uri, digest)
 
     try:
         async with Fetcher(settings, transport=transport, clock=clock) as fetcher:
@@ -51,7 +51,6 @@ async def open_run(
     finally:
         current = writer.current_file
         await asyncio.to_thread(writer.close)
-        lookup_session.close()
         finalise_files(store, writer.closed_files if current else [])
 
 
@@ -59,7 +58,7 @@ def finalise_files(store: Store, names: list[str]) -> None:
     """Record size and SHA-256 of WARC files that will not be written again."""
     if not names:
         return
-    with store.session() as session:
+    with store.session(write=True) as session:
         for name in names:
             path = store.warc_dir / name
             if not path.exists():

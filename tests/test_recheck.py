@@ -254,7 +254,8 @@ def test_two_runs_at_once_one_runs_one_says_so(cli_env, run_cli, sim, store):
     results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
     assert sorted(code for code, _, _ in results) == [0, 1]
     (_, _, err1), (_, _, err2) = sorted(results)
-    assert err2.strip().startswith("Error: another recheck run is in progress on this archive (pid")
+    assert err2.strip().startswith("Error: another recheck run is in progress on this archive")
+    assert err2.strip().endswith("this one stops (use --wait to wait for it)")
     assert "database is locked" not in err1 + err2
     with store.session() as session:
         counts = session.exec(select(Observation.post_id, func.count()).group_by(Observation.post_id)).all()

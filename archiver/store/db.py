@@ -45,12 +45,23 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            # Let SQLAlchemy's "begin" event issue BEGIN itself (below), as the SQLAlchemy
+            # docs recommend for pysqlite, so that writers can take the lock up front.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection) -> None:  # pragma: no cover - trivial
+            # A write transaction starts IMMEDIATE: it waits (busy_timeout) for the write lock
+            # at BEGIN. A deferred one that reads and then writes can fail at once with
+            # "database is locked" when another process wrote in between (SQLITE_BUSY_SNAPSHOT).
+            mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -107,8 +118,12 @@ class Store:
             current = MigrationContext.configure(connection).get_current_revision()
         return current != head
 
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+    def session(self, write: bool = False) -> Session:
+        """A session; ``write=True`` for one that will write (it takes the write lock first)."""
+        session = Session(self.engine, expire_on_commit=False)
+        if write and self.url.startswith("sqlite"):
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        return session
 
     def close(self) -> None:
         self.engine.dispose()
