@@ -17,14 +17,16 @@ import httpx
 
 from . import platforms
 from .config import Settings
-from .errors import ArchiverError, InputError
+from .errors import ArchiverError, InputError, StoreError, WarcError
 from .fetcher import rewrite_url, utcnow
 from .observe import Observer, Visit
 from .platforms.base import PostRef, Purpose
 from .seeds import post_links
+from .repair import Repair, repair_torn_files
 from .session import open_run
 from .status import OutcomeKind
 from .store import Store
+from .store.db import store_errors
 from .store.queries import Transition, record_visit
 
 Progress = Callable[["CaptureItem"], None]
@@ -51,6 +53,7 @@ class CaptureItem:
 class CaptureReport:
     items: list[CaptureItem] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
     @property
     def failed(self) -> list[CaptureItem]:
@@ -129,11 +132,13 @@ class Capturer:
             try:
                 visit = await self.observer.visit(ref, Purpose.CAPTURE)
                 await asyncio.to_thread(self.observer.writer.sync)
-                with self.store.session(write=True) as session:
+                with store_errors(), self.store.session(write=True) as session:
                     post, observation, transition = record_visit(
                         session, visit, "capture", self.settings, source_url=text
                     )
                     session.commit()
+            except (WarcError, StoreError):
+                raise  # the disk or the database failed: stop the run, say why
             except ArchiverError as exc:
                 self._done(CaptureItem(text, False, f"{ref.url}: {exc}", ref=ref.ref))
                 return None
@@ -156,8 +161,10 @@ async def capture_async(
     clock: Callable[[], datetime] = utcnow,
     progress: Progress | None = None,
 ) -> CaptureReport:
+    repairs = await asyncio.to_thread(repair_torn_files, store)
     async with open_run(settings, store, transport=transport, clock=clock) as observer:
         capturer = Capturer(settings, store, observer, progress)
+        capturer.report.repairs = repairs
         for page in pages:
             await capturer.capture_page(page)
         await capturer.capture_inputs(urls)

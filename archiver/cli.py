@@ -113,6 +113,8 @@ def capture(
 
         report = run_capture(settings(), store, inputs, pages, progress=advance)
     store.close()
+    for repair in report.repairs:
+        err.print(f"note: {repair}", markup=False)
     captured, failed = len(report.captured), len(report.failed)
     if as_json:
         print_json({"captured": captured, "failed": failed, "items": [i.as_json() for i in report.items]})
@@ -238,6 +240,8 @@ def recheck(
 
 
 def _print_run_summary(report, console: Console) -> None:
+    for repair in report.repairs:
+        err.print(f"note: {repair}", markup=False)
     outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1]))
     console.print(f"checked {len(report.results)} posts" + (f": {outcomes}" if outcomes else " (none was due)"),
                   markup=False)
@@ -367,12 +371,17 @@ def export_wacz(
 
 @app.command()
 def verify(
+    repair: bool = typer.Option(False, "--repair", help="First cut torn tails left by interrupted runs."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Check every WARC record and file against the digests recorded when they were written."""
+    from .repair import repair_torn_files
     from .verify import verify as run_verify
 
     store = open_store()
+    if repair:
+        for done in repair_torn_files(store):
+            err.print(f"note: {done}", markup=False)
     result = run_verify(store)
     store.close()
     if as_json:
@@ -417,6 +426,18 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except ArchiverError as exc:
         err.print(f"Error: {exc}", markup=False)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - last resort: a one-line error, never a traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            err.print(f"Error: the database failed: {getattr(exc, 'orig', None) or exc}", markup=False)
+            sys.exit(1)
+        if not isinstance(exc, OSError):
+            raise
+        # Disk full, permissions, a vanished directory: say what and where, no traceback.
+        where = f" ({exc.filename})" if exc.filename else ""
+        err.print(f"Error: {exc.strerror or exc}{where}", markup=False)
         sys.exit(1)
     # Without standalone mode, a typer.Exit raised in a command comes back as its code.
     sys.exit(code if isinstance(code, int) else 0)

@@ -21,14 +21,16 @@ import httpx
 from sqlmodel import col, select
 
 from .config import Settings
-from .errors import ArchiverError
+from .errors import ArchiverError, StoreError, WarcError
 from .fetcher import utcnow
 from .observe import Observer, Visit, main_record
 from .platforms.base import PostRef, Purpose
+from .repair import Repair, repair_torn_files
 from .runlock import RunLock
 from .session import open_run
 from .status import OutcomeKind
 from .store import Post, Run, Store
+from .store.db import store_errors
 from .store.queries import Transition, record_visit
 
 Progress = Callable[["CheckResult"], None]
@@ -49,6 +51,7 @@ class RecheckReport:
     results: list[CheckResult] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
     webhook_errors: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -113,10 +116,12 @@ class Rechecker:
                     # Edited: take everything again so the new version is archived in full.
                     visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE))
                 await asyncio.to_thread(self.observer.writer.sync)
-                with self.store.session(write=True) as session:
+                with store_errors(), self.store.session(write=True) as session:
                     stored, observation, transition = record_visit(
                         session, visit, "recheck", self.settings, run_id=self.run_id)
                     session.commit()
+            except (WarcError, StoreError):
+                raise  # the disk or the database failed: stop the run, say why
             except ArchiverError as exc:
                 result = CheckResult(post_id, ref.url, "error", "", str(exc))
             else:
@@ -166,6 +171,7 @@ async def recheck_async(
     lock = RunLock(settings.home)
     lock.acquire(wait=wait)
     try:
+        repairs = await asyncio.to_thread(repair_torn_files, store)
         now = clock()
         if post_ids is None:
             if check_all:
@@ -184,6 +190,7 @@ async def recheck_async(
             checker = Rechecker(settings, store, observer, run_id, progress)
             await checker.check_all(post_ids)
         report = checker.report
+        report.repairs = repairs
         with store.session(write=True) as session:
             run = session.get(Run, run_id)
             run.finished_at = clock()

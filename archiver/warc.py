@@ -17,6 +17,7 @@ that are not on disk.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import io
 import json
@@ -134,16 +135,21 @@ class WarcWriter:
             except FileExistsError:
                 continue
             break
+        # Held while the file is written: repair (archiver.repair) leaves a locked file alone.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         self._fh = os.fdopen(fd, "wb")
         self._name = name
         self._write(self._warcinfo(name))
 
     def _ensure_open(self) -> None:
-        if self._fh is None:
-            self._open()
-        elif self._fh.tell() >= self.max_bytes:
-            self._close_file()
-            self._open()
+        try:
+            if self._fh is None:
+                self._open()
+            elif self._fh.tell() >= self.max_bytes:
+                self._close_file()
+                self._open()
+        except OSError as exc:
+            raise WarcError(f"cannot start a WARC file in {self.directory}: {exc.strerror or exc}") from exc
 
     def _close_file(self) -> None:
         if self._fh is not None:
@@ -157,8 +163,11 @@ class WarcWriter:
         """Flush and fsync: everything written so far survives a crash."""
         with self._lock:
             if self._fh is not None:
-                self._fh.flush()
-                os.fsync(self._fh.fileno())
+                try:
+                    self._fh.flush()
+                    os.fsync(self._fh.fileno())
+                except OSError as exc:
+                    raise WarcError(f"cannot write to {self._name}: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         with self._lock:
@@ -248,8 +257,14 @@ class WarcWriter:
             self._ensure_open()
             response = self._response_record(exchange, revisit_of)
             request = self._request_record(exchange, response.rec_headers.get_header("WARC-Record-ID"))
-            request_ref = self._write(request)
-            response_ref = self._write(response)
+            assert self._fh is not None
+            start = self._fh.tell()
+            try:
+                request_ref = self._write(request)
+                response_ref = self._write(response)
+            except WarcError:
+                self._truncate_to(start)  # the pair goes in whole or not at all
+                raise
         return request_ref, response_ref
 
     def write_metadata(

@@ -9,8 +9,10 @@ pages). Every post here is made up.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import random
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -275,8 +277,9 @@ def color_for(name: str) -> tuple[int, int, int]:
     return (60 + seed % 150, 60 + (seed >> 8) % 150, 60 + (seed >> 16) % 150)
 
 
+@functools.lru_cache(maxsize=8)
 def fake_mp4(name: str, size: int) -> bytes:
-    """Bytes with an MP4 ``ftyp`` box at the start; enough to stand for a video file."""
+    """An MP4 ``ftyp`` box, then pseudo-random bytes: like real video, it does not compress."""
     head = struct.pack(">I", 24) + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2"
-    filler = (name.encode() * (size // max(len(name), 1) + 1))[: max(size - len(head), 0)]
+    filler = random.Random(name).randbytes(max(size - len(head), 0))
     return head + filler

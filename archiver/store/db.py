@@ -8,19 +8,30 @@ locked". Migrations (Alembic, in ``migrations/``) are applied on first use.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from ..config import Settings
 from ..errors import StoreError
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Database failures (disk full, a lock held too long, a broken file) as one clear StoreError."""
+    try:
+        yield
+    except OperationalError as exc:
+        raise StoreError(f"the database could not be written: {exc.orig or exc}") from exc
 
 
 def migrations_dir() -> Path:

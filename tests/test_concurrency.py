@@ -1,0 +1,60 @@
+"""Two recheck runs, a capture and a report at once on one archive (issue 6)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from archiver.simulator import SimPost, tweet_id_at
+from archiver.store import Observation
+from archiver.verify import verify
+from tests.conftest import T0
+
+
+def test_runs_captures_and_reports_at_once(cli_env, run_cli, sim, store, tmp_path):
+    first, second = [], []
+    for n in range(16):
+        tid = tweet_id_at(T0, 1200 + n)
+        sim.add(SimPost("twitter", tid, f"cc_{n}", f"CC {n}", f"concurrent {n}", T0, photos=[f"cc{n}.png"]))
+        (first if n < 8 else second).append(f"https://x.com/cc_{n}/status/{tid}")
+    assert run_cli("capture", *first)[0] == 0
+    sim.latency = 0.05
+    env = dict(os.environ)
+
+    def start(*args):
+        return subprocess.Popen([sys.executable, "-m", "archiver", *args], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    procs = {
+        "recheck": start("recheck", "--all"),
+        "recheck --wait": start("recheck", "--all", "--wait"),
+        "capture": start("capture", *second),
+        "report": start("report", "--format", "json", "--status", "all"),
+        "list": start("list", "--json"),
+    }
+    results = {name: (p.wait(timeout=300), *p.communicate()) for name, p in procs.items()}
+    for name, (code, out, err) in results.items():
+        assert "database is locked" not in err, name
+        assert "Traceback" not in err, (name, err)
+        assert code == 0, (name, err)
+    assert json.loads(results["report"][1])["schema"] == "archiver-report/1"
+    with store.session() as session:
+        dupes = session.exec(
+            select(Observation.post_id, Observation.run_id, func.count())
+            .where(Observation.run_id.is_not(None))
+            .group_by(Observation.post_id, Observation.run_id).having(func.count() > 1)).all()
+        assert dupes == []
+        captures = session.exec(
+            select(Observation.post_id, func.count()).where(Observation.trigger == "capture")
+            .group_by(Observation.post_id)).all()
+        assert len(captures) == 16 and {c for _, c in captures} == {1}
+    assert verify(store).ok
+    for path in (cli_env.home / "warcs").glob("*.warc.gz"):
+        check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout
