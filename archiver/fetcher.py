@@ -345,6 +345,10 @@ class Fetcher:
                     exchange.truncated = "time"
                 else:
                     exchange.error = f"timed out after {self.settings.total_timeout:g}s"
+            except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+                # httpx refuses some URLs that parse for us (an octal IPv4 host, say)
+                exchange.error = f"invalid URL: {exc}"
+                exchange.blocked = True
             except httpx.HTTPError as exc:
                 if isinstance(exc.__cause__, BlockedConnect) or isinstance(exc.__context__, BlockedConnect):
                     exchange.blocked = True

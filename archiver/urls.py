@@ -35,7 +35,7 @@ class WebURL:
 
     @property
     def segments(self) -> list[str]:
-        """The path's non-empty segments, percent-decoded."""
+        """The path's non-empty segments, each percent-decoded (an encoded slash stays inside its segment)."""
         return [unquote(s) for s in self.path.split("/") if s]
 
     def param(self, name: str) -> str | None:
@@ -100,9 +100,28 @@ def parse_url(text: str) -> WebURL:
     if not host:
         raise UnsupportedURL(f"not a URL: {shown} has no host")
     host = _normalise_host(host, shown)
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
+    path = _normalise_path(parts.path)
     query = tuple(parse_qsl(parts.query, keep_blank_values=True))
     return WebURL(scheme, host, port, path or "/", query)
+
+
+def _normalise_path(path: str) -> str:
+    """Dot segments removed (RFC 3986 §5.2.4), each segment percent-encoded the same way.
+
+    Encoded slashes stay encoded: ``a%2Fb`` is one segment, as it is to the server.
+    """
+    out: list[str] = []
+    for segment in path.split("/")[1:] if path.startswith("/") else path.split("/"):
+        decoded = unquote(segment)
+        if decoded == ".":
+            continue
+        if decoded == "..":
+            if out:
+                out.pop()
+            continue
+        out.append(quote(decoded, safe=":@!$&'()*+,;=-._~"))
+    trailing = "/" if path.endswith(("/", "/.", "/..")) and out else ""
+    return "/" + "/".join(out) + trailing
 
 
 def _normalise_host(host: str, shown: str) -> str:

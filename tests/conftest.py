@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import httpx
 import pytest
 
 from archiver.config import Settings, parse_rewrites
@@ -21,6 +22,17 @@ def fixture_bytes(name: str) -> bytes:
 
 def fixture_json(name: str) -> object:
     return json.loads(fixture_bytes(name))
+
+
+class Body(httpx.AsyncByteStream):
+    """A response body that is streamed, as the network's is (``content=`` would pre-read it)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    async def __aiter__(self):
+        for i in range(0, len(self.data), 1000):
+            yield self.data[i:i + 1000]
 
 
 T0 = datetime(2022, 3, 10, 8, 0, tzinfo=timezone.utc)

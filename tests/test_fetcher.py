@@ -13,19 +13,9 @@ from archiver.addresses import AddressPolicy
 from archiver.config import Settings
 from archiver.fetcher import Fetcher, retry_after_seconds, rewrite_url
 from archiver.platforms.base import FetchRequest
+from tests.conftest import Body
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
-
-
-class Body(httpx.AsyncByteStream):
-    """A response body that is streamed, as the network's is (content= would pre-read it)."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    async def __aiter__(self):
-        for i in range(0, len(self.data), 1000):
-            yield self.data[i:i + 1000]
 
 
 def reply(status: int, headers: dict[str, str] | None = None, content: bytes = b"") -> httpx.Response:
