@@ -30,6 +30,7 @@ from .store.db import store_errors
 from .store.queries import Transition, record_visit
 
 Progress = Callable[["CaptureItem"], None]
+MAX_ITEMS = 10_000
 
 
 @dataclass
@@ -51,9 +52,26 @@ class CaptureItem:
 
 @dataclass
 class CaptureReport:
+    """What a capture run did. Counts are exact; ``items`` keeps the first `MAX_ITEMS`
+    (a seed list of millions of lines must not hold millions of results in memory)."""
+
     items: list[CaptureItem] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
+    captured_count: int = 0
+    failed_count: int = 0
+
+    def add(self, item: CaptureItem) -> None:
+        if item.ok:
+            self.captured_count += 1
+        else:
+            self.failed_count += 1
+        if len(self.items) < MAX_ITEMS:
+            self.items.append(item)
+
+    @property
+    def omitted(self) -> int:
+        return self.captured_count + self.failed_count - len(self.items)
 
     @property
     def failed(self) -> list[CaptureItem]:
@@ -77,13 +95,14 @@ class Capturer:
         self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
 
     def _done(self, item: CaptureItem) -> None:
-        self.report.items.append(item)
+        self.report.add(item)
         if self.progress:
             self.progress(item)
 
     async def capture_inputs(self, inputs: Iterable[str]) -> None:
-        tasks = []
-        seen: dict[str, asyncio.Task] = {}
+        """Capture each input once; read lazily, with a bounded window of posts in flight."""
+        pending: set[asyncio.Task] = set()
+        seen: set[str] = set()
         for text in inputs:
             try:
                 ref = platforms.recognise(text)
@@ -98,11 +117,14 @@ class Capturer:
             if problem:
                 self._done(CaptureItem(text, False, f"refused {ref.url}: {problem}", ref=ref.ref))
                 continue
-            task = asyncio.ensure_future(self._capture_one(text, ref))
-            seen[ref.ref] = task
-            tasks.append(task)
-        if tasks:
-            await asyncio.gather(*tasks)
+            seen.add(ref.ref)
+            pending.add(asyncio.ensure_future(self._capture_one(text, ref)))
+            if len(pending) >= self.settings.concurrency * 4:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()  # a fatal error (disk, database) stops the run here
+        if pending:
+            await asyncio.gather(*pending)
 
     async def capture_page(self, page_url: str) -> list[str]:
         """Capture a page, then every post it links to or embeds. Returns those URLs."""
@@ -124,6 +146,12 @@ class Capturer:
         from .htmlmeta import decode_html
 
         links = post_links(decode_html(page.body, page.content_type), page.final_url or page_url)
+        limit = max(self.settings.max_page_posts, 0)
+        if len(links) > limit:
+            # A page can name any number of posts; a hostile one must not make us fetch them all.
+            self._done(CaptureItem(page_url, False, f"{page_url} links to {len(links)} posts, more than "
+                                   f"ARCHIVER_MAX_PAGE_POSTS={limit}: only the first {limit} are captured"))
+            links = links[:limit]
         await self.capture_inputs(links)
         return links
 

@@ -53,6 +53,16 @@ def settings() -> Settings:
     return Settings.from_env(home=State.home)
 
 
+def fetch_settings() -> Settings:
+    """Settings for a command that fetches: a bad cookies file is refused before anything starts."""
+    from .cookies import UserCookies
+
+    s = settings()
+    if s.cookies_file:
+        UserCookies(Path(s.cookies_file))
+    return s
+
+
 def open_store():
     from .store import Store
 
@@ -91,35 +101,50 @@ def capture(
     from .capture import capture as run_capture
     from .seeds import read_seed_file
 
-    inputs: list[str] = list(urls or [])
+    fetch_settings()
+    seed_lines = 0
     for path in from_file or []:
-        inputs.extend(line.url for line in read_seed_file(path))
+        seed_lines += sum(1 for _ in read_seed_file(path))  # a first pass: checks the file, counts for the bar
     pages = list(from_page or [])
-    if not inputs and not pages:
+    total = len(urls or []) + seed_lines + len(pages)
+    if not total:
         raise typer.BadParameter("give at least one URL, --from-file FILE or --from-page URL")
+
+    def inputs():
+        yield from urls or []
+        for path in from_file or []:
+            yield from (line.url for line in read_seed_file(path))
+
     store = open_store()
     report_out = err if as_json else out
-    with _progress(len(inputs) + len(pages)) as progress:
-        task = progress.add_task("capturing", total=len(inputs) + len(pages) or None)
+    shown = 0
+    with _progress(total) as progress:
+        task = progress.add_task("capturing", total=total)
 
         def advance(item) -> None:
+            nonlocal shown
             if not item.ok:
-                progress.console.print(f"Error: {item.message}", markup=False, style="red")
-            total = progress.tasks[0].total or 0
-            done = progress.tasks[0].completed + 1
-            if done > total:
-                progress.update(task, total=done)
-            progress.update(task, completed=done)
+                shown += 1
+                if shown <= MAX_ERROR_LINES:
+                    progress.console.print(f"Error: {item.message}", markup=False, style="red")
+            bar = progress.tasks[0]
+            progress.update(task, completed=bar.completed + 1, total=max(bar.total or 0, bar.completed + 1))
 
-        report = run_capture(settings(), store, inputs, pages, progress=advance)
+        report = run_capture(settings(), store, inputs(), pages, progress=advance)
     store.close()
     for repair in report.repairs:
         err.print(f"note: {repair}", markup=False)
-    captured, failed = len(report.captured), len(report.failed)
+    captured, failed = report.captured_count, report.failed_count
+    if failed > MAX_ERROR_LINES:
+        err.print(f"… and {failed - MAX_ERROR_LINES} more errors not shown (--json lists up to 10,000)", markup=False)
     if as_json:
-        print_json({"captured": captured, "failed": failed, "items": [i.as_json() for i in report.items]})
+        print_json({"captured": captured, "failed": failed, "omitted": report.omitted,
+                    "items": [i.as_json() for i in report.items]})
     report_out.print(f"{captured} captured, {failed} failed; archive: {settings().home}")
     raise typer.Exit(1 if failed else 0)
+
+
+MAX_ERROR_LINES = 50
 
 
 def _progress(total: int) -> Progress:
@@ -210,6 +235,7 @@ def recheck(
     from .recheck import recheck as run_recheck
     from .store.queries import find_post
 
+    fetch_settings()
     store = open_store()
     post_ids = None
     if posts:

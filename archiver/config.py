@@ -99,7 +99,9 @@ class Settings:
         default=parse_schedule(DEFAULT_SCHEDULE),
         metadata={"env": "ARCHIVER_SCHEDULE", "parse": parse_schedule},
     )
+    max_page_posts: int = field(default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS"})
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
+    cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
     facebook_oembed_token: str = field(
         default="", metadata={"env": "ARCHIVER_FACEBOOK_OEMBED_TOKEN"}
     )

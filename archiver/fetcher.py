@@ -20,6 +20,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Awaitable, Callable, IO
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +29,7 @@ import httpcore
 import httpx
 
 from .addresses import AddressPolicy, BlockedConnect, GuardedBackend
+from .cookies import UserCookies
 from .config import Settings
 from .platforms.base import FetchRequest, Response
 
@@ -68,6 +70,7 @@ class Exchange:
     backoff: bool = False
     attempt: int = 1
     payload_digest: str = ""       # set once by the WARC writer, reused for revisits
+    with_user_cookies: bool = False  # fetched with ARCHIVER_COOKIES_FILE: seen logged in
 
     def header(self, name: str) -> str:
         name = name.lower()
@@ -201,6 +204,7 @@ class Fetcher:
         )
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._cookies = UserCookies(Path(settings.cookies_file)) if settings.cookies_file else None
         self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
 
     async def __aenter__(self) -> "Fetcher":
@@ -329,6 +333,10 @@ class Fetcher:
             "Accept-Language": "en",
         }
         headers.update(dict(request.secret_headers))
+        cookie = self._cookies.header_for(logical) if self._cookies is not None else None
+        if cookie:
+            headers["Cookie"] = cookie  # sent, never recorded (SECRET_HEADERS)
+            exchange.with_user_cookies = True
         assert self._client is not None, "use Fetcher as an async context manager"
         async with self.gate.semaphore(host):
             if not await self.gate.wait_turn(host, self.settings.max_retry_wait):

@@ -219,6 +219,8 @@ def _attempt(exchange: Exchange) -> dict[str, object]:
     }
     if exchange.fetched_url != exchange.logical_url:
         entry["fetched_url"] = exchange.fetched_url
+    if exchange.with_user_cookies:
+        entry["with_user_cookies"] = True  # what was seen logged in is marked as such
     for key in ("error", "truncated", "decode_error"):
         value = getattr(exchange, key)
         if value:

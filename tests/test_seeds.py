@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,47 @@ def test_post_links_finds_links_and_embeds_once_each():
         "https://www.facebook.com/page/videos/44/",
         "https://twitter.com/a/status/11?ref_src=twsrc",
     ]
+
+
+def test_a_seed_list_of_millions_of_lines(cli_env, run_cli, tmp_path):
+    """Two million lines, mostly noise: read lazily, errors summarised, the one good post captured."""
+    from tests.conftest import PHOTO_TWEET
+
+    path = tmp_path / "huge.txt"
+    with open(path, "w", encoding="utf-8") as fh:
+        block = "# comment\n\n" * 4 + "not a url\n" + "ftp://example.org/x\n"
+        for _ in range(200_000):
+            fh.write(block)
+        fh.write(f"https://x.com/sim_alice/status/{PHOTO_TWEET}\n")
+    code, out, err = run_cli("capture", "--from-file", str(path), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert (data["captured"], data["failed"]) == (1, 400_000)
+    assert len(data["items"]) == 10_000 and data["omitted"] == 390_001
+    assert err.count("Error: ") == 50
+    assert "… and 399950 more errors not shown" in err
+
+
+def test_hostile_pages_for_from_page(cli_env, run_cli, sim, monkeypatch):
+    """Broken markup, a flood of links, scripts, private addresses: only real posts are taken."""
+    monkeypatch.setenv("ARCHIVER_MAX_PAGE_POSTS", "5")
+    from archiver.simulator import SimPost
+    from tests.conftest import PHOTO_TWEET, T0
+
+    links = "".join(f'<a href="https://x.com/u/status/{n}">' for n in range(1, 20_001))
+    body = ("<div><div><div>" * 5000 + "<a href='javascript:alert(1)'>x</a><a href='http://10.0.0.1/'>p</a>"
+            "<script>document.write('<a href=https://x.com/evil/status/666>')</script>"
+            f"<a href=\"https://x.com/sim_alice/status/{PHOTO_TWEET}\">real</a><p title='" + "\"" * 1000 + "'>"
+            + links)
+    sim.add(SimPost("web", "https://blog.example.org/hostile.html", "b", "B", "hostile page", T0,
+                    title="<script>alert(1)</script>", body_html=body))
+    code, out, err = run_cli("capture", "--from-page", "https://blog.example.org/hostile.html", "--json")
+    assert "Traceback" not in err
+    data = json.loads(out)
+    urls = [i["input"] for i in data["items"]]
+    assert urls[0] == "https://blog.example.org/hostile.html"
+    assert f"https://x.com/sim_alice/status/{PHOTO_TWEET}" in urls
+    assert not any("evil" in u or "10.0.0.1" in u or "javascript" in u for u in urls)
+    assert len(urls) == 1 + 1 + 5  # the page, the cap notice, five posts
+    assert any(re.search(r"links to \d{4,} posts, more than ARCHIVER_MAX_PAGE_POSTS=5: only the first 5", i["message"])
+               for i in data["items"])
