@@ -44,6 +44,28 @@ def archiver(env, *args, **kw) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, **kw)
 
 
+def mid_record(home: Path, deadline: float) -> bool:
+    """Wait until the newest WARC file ends inside a record (a write under way); True if seen."""
+    import zlib
+
+    while time.monotonic() < deadline:
+        files = sorted((home / "warcs").glob("*.warc.gz"), key=lambda p: p.stat().st_mtime)
+        if files:
+            data = files[-1].read_bytes()
+            offset = 0
+            while offset < len(data):
+                decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                try:
+                    decoder.decompress(data[offset:])
+                except zlib.error:
+                    break
+                if not decoder.eof:
+                    return True  # an unfinished gzip member: the writer is inside a record
+                offset = len(data) - len(decoder.unused_data)
+        time.sleep(0.002)
+    return False
+
+
 def check_after_kill(env, home: Path) -> tuple[int, int]:
     """verify --repair must pass; every WARC must then pass warcio check. Returns (repairs, records)."""
     done = subprocess.run([sys.executable, "-m", "archiver", "verify", "--repair", "--json"], env=env,
@@ -67,9 +89,14 @@ def run_harness(tmp_path: Path, n_posts: int, kills: int, seed: int) -> dict[str
     figures = {"kills": 0, "torn_tails_repaired": 0, "records_verified": 0}
     try:
         for phase, args in (("capture", ["capture", "--from-file", str(seeds)]), ("recheck", ["recheck", "--all"])):
-            for _ in range(kills if phase == "capture" else max(kills // 2, 3)):
+            for n in range(kills if phase == "capture" else max(kills // 2, 3)):
                 proc = archiver(env, *args)
-                time.sleep(rng.uniform(1.0, 1.0 + n_posts / 40))
+                if phase == "capture" and n % 3 == 2:
+                    # aim: kill while a record is being written
+                    time.sleep(rng.uniform(0.8, 1.5))
+                    mid_record(home, time.monotonic() + 20)
+                else:
+                    time.sleep(rng.uniform(1.0, 1.0 + n_posts / 40))
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
                     figures["kills"] += 1
@@ -103,6 +130,7 @@ def test_crash_harness_short(tmp_path):
     figures = run_harness(tmp_path, n_posts=100, kills=6, seed=6)
     print(f"\ncrash harness (short): {figures}, records lost: 0")
     assert figures["kills"] >= 6
+    assert figures["torn_tails_repaired"] >= 1   # some kills landed mid-record
 
 
 @pytest.mark.slow
