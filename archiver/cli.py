@@ -233,19 +233,14 @@ def recheck(
 ) -> None:
     """Check the posts that are due again, and flag the ones that really vanished."""
     from .recheck import recheck as run_recheck
-    from .store.queries import find_post
+    from .store.queries import post_ids_of
 
     fetch_settings()
     store = open_store()
     post_ids = None
     if posts:
         with store.session() as session:
-            post_ids = []
-            for text in posts:
-                found = find_post(session, text)
-                if found is None:
-                    raise InputError(f"no such post in the archive: {text}")
-                post_ids.append(found.id)
+            post_ids = post_ids_of(session, posts)
     progress = _progress(0)
     task = progress.add_task("checking", total=None)
 
@@ -376,18 +371,13 @@ def export_wacz(
 ) -> None:
     """Package the archive (or some posts) as a WACZ for ReplayWeb.page."""
     from .export import export_wacz as run_export
-    from .store.queries import find_post
+    from .store.queries import post_ids_of
 
     store = open_store()
     post_ids = None
     if posts:
         with store.session() as session:
-            post_ids = []
-            for text in posts:
-                found = find_post(session, text)
-                if found is None:
-                    raise InputError(f"no such post in the archive: {text}")
-                post_ids.append(found.id)
+            post_ids = post_ids_of(session, posts)
     target = output / "archive.wacz" if output.is_dir() else output
     result = run_export(store, target, post_ids)
     store.close()

@@ -340,11 +340,19 @@ def _tombstone_text(resp: Response) -> str | None:
     return None
 
 
-def _syndication_says(resp: Response | None) -> str:
+def _unusable(resp: Response | None) -> str | None:
+    """What a response that says nothing about the post says instead (absent, a wall, an error)."""
     if resp is None:
         return "absent"
     if resp.error or resp.status is None or _login(resp):
         return _neutral(resp)
+    return None
+
+
+def _syndication_says(resp: Response | None) -> str:
+    if (says := _unusable(resp)) is not None:
+        return says
+    assert resp is not None
     if resp.status == 404:
         return "not_found"
     if resp.status != 200:
@@ -364,10 +372,9 @@ def _syndication_says(resp: Response | None) -> str:
 
 
 def _oembed_says(resp: Response | None) -> str:
-    if resp is None:
-        return "absent"
-    if resp.error or resp.status is None or _login(resp):
-        return _neutral(resp)
+    if (says := _unusable(resp)) is not None:
+        return says
+    assert resp is not None
     if resp.status == 404:
         return "not_found"
     if resp.status == 403:
@@ -381,10 +388,9 @@ def _oembed_says(resp: Response | None) -> str:
 
 
 def _account_says(resp: Response | None) -> str:
-    if resp is None:
-        return "absent"
-    if resp.error or resp.status is None or _login(resp):
-        return _neutral(resp)
+    if (says := _unusable(resp)) is not None:
+        return says
+    assert resp is not None
     if resp.status != 200:
         return _neutral(resp) if resp.status in (429, 401) or resp.status >= 500 else "unknown"
     data = _next_data(resp.body)

@@ -6,7 +6,6 @@ Prints the ``ARCHIVER_URL_REWRITE`` value that points archiver at it.
 from __future__ import annotations
 
 import argparse
-import time
 
 from .catalog import BLOG_URL, demo_simulator
 
@@ -22,11 +21,7 @@ def main() -> None:
     print(f"then: archiver capture --from-page {BLOG_URL}")
     print("change a post's state: curl -X POST -d '{\"ref\": \"twitter:ID\", \"state\": \"deleted\"}' "
           f"{sim.base_url}/_sim/state")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        sim.stop()
+    sim.run_until_interrupted()
 
 
 if __name__ == "__main__":

@@ -131,6 +131,17 @@ class Simulator:
         self._thread.start()
         return self
 
+    def run_until_interrupted(self) -> None:
+        """Serve until Ctrl-C or SIGTERM (for ``python -m archiver.simulator`` and the benchmarks)."""
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            self.stop()
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
@@ -239,7 +250,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(self.rfile.read(length) or b"{}")
             self.sim.set_state(str(body["ref"]), str(body["state"]))
         except (ValueError, KeyError) as exc:
-            self._json(400, {"error": str(exc)})
+            self._json(400, {"error": exc.args[0] if exc.args else str(exc)})
             return
         self._json(200, {"ok": True})
 

@@ -198,6 +198,17 @@ def find_post(session: Session, text: str) -> Post | None:
     return get_post_by_ref(session, ref)
 
 
+def post_ids_of(session: Session, texts: Iterable[str]) -> list[int]:
+    """Internal ids of the posts named (by id, URL or ``platform:key``); InputError for one not archived."""
+    ids = []
+    for text in texts:
+        found = find_post(session, text)
+        if found is None:
+            raise InputError(f"no such post in the archive: {text}")
+        ids.append(found.id)
+    return ids
+
+
 def iter_posts(session: Session, status: PostState | None = None, platform: str | None = None,
                batch: int = 1000) -> Iterator[Post]:
     """Posts in id order, fetched in batches so memory stays flat."""

@@ -6,7 +6,6 @@ Prints the ARCHIVER_URL_REWRITE value on its first line, then serves until kille
 from __future__ import annotations
 
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 
 from archiver.simulator import SimPost, Simulator, tweet_id_at
@@ -33,11 +32,7 @@ def main() -> None:
     n, latency = int(sys.argv[1]), float(sys.argv[2])
     sim = Simulator(bench_posts(n), latency=latency).start()
     print(sim.rewrite_spec(), flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        sim.stop()
+    sim.run_until_interrupted()
 
 
 if __name__ == "__main__":
