@@ -269,7 +269,8 @@ def test_watch_stops_cleanly_on_ctrl_c(cli_env, run_cli, sim):
 
     run_cli("capture", TWEET)
     proc = _archiver(dict(os.environ), "watch", "--interval", "0.2")
-    time.sleep(3)
+    assert proc.stdout.readline().startswith("watching ")  # it is up and looping
+    time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
@@ -291,11 +292,18 @@ def test_a_run_killed_halfway_loses_nothing_and_the_next_carries_on(cli_env, run
     time.sleep(1.1)
     sim.latency = 0.4
     proc = _archiver(dict(os.environ), "recheck")
-    time.sleep(3.5)
+
+    def checked_so_far() -> int:
+        with store.session() as session:
+            return session.exec(select(func.count()).select_from(Observation)
+                                .where(Observation.trigger == "recheck")).one()
+
+    deadline = time.monotonic() + 60
+    while checked_so_far() < 2 and time.monotonic() < deadline:  # kill once the run is under way
+        time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    with store.session() as session:
-        checked = session.exec(select(func.count()).select_from(Observation).where(Observation.trigger == "recheck")).one()
+    checked = checked_so_far()
     assert 0 < checked < len(posts)
     # Every observation the database holds points at records that read back.
     from archiver.store import WarcRecord
