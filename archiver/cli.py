@@ -412,6 +412,40 @@ def verify(
     raise typer.Exit(0 if result.ok else 1)
 
 
+@app.command()
+def worker(
+    worker_id: Optional[str] = typer.Option(None, "--id", help="This worker's id (default: host name and pid)."),
+    once: bool = typer.Option(False, "--once", help="Stop when no post is due instead of waiting for more."),
+    as_json: bool = typer.Option(False, "--json", help="Print what this worker did as JSON on stdout."),
+) -> None:
+    """Share the recheck workload with other workers through the database (leases)."""
+    import asyncio
+
+    from .worker import check_worker_id, default_worker_id, run_worker
+
+    s = fetch_settings()
+    name = check_worker_id(worker_id or default_worker_id())
+    store = open_store()
+    if not as_json:
+        out.print(f"worker {name} on {store.url.split('://', 1)[0]}: claiming due posts"
+                  + (" until none is due" if once else "; Ctrl-C stops"), markup=False)
+    try:
+        report = asyncio.run(run_worker(s, store, name, once=once))
+    except KeyboardInterrupt:
+        out.print(f"worker {name} stopped")
+        raise typer.Exit(0)
+    finally:
+        store.close()
+    checked = [r for r in report.results if r.outcome != "skipped"]
+    if as_json:
+        print_json({"worker": name, "claimed": report.claimed, "checked": len(checked),
+                    "transitions": [t.as_json() for t in report.transitions]})
+    else:
+        out.print(f"worker {name}: checked {len(checked)} posts", markup=False)
+        for t in report.transitions:
+            out.print(f"{t.after.value.upper()} ({t.reason}): {t.url}", markup=False)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply any pending database migrations."""

@@ -100,6 +100,9 @@ class Settings:
         metadata={"env": "ARCHIVER_SCHEDULE", "parse": parse_schedule},
     )
     max_page_posts: int = field(default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS"})
+    lease_seconds: float = field(default=600.0, metadata={"env": "ARCHIVER_LEASE_SECONDS"})
+    worker_batch: int = field(default=20, metadata={"env": "ARCHIVER_WORKER_BATCH"})
+    worker_poll: float = field(default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL"})
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
     cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
     facebook_oembed_token: str = field(

@@ -12,7 +12,8 @@ tool cannot act on and for failures of the tool's own machinery::
      ├── FetchFailed           a request could not be completed at all
      ├── StoreError            the database cannot be opened or migrated
      ├── WarcError             a WARC file cannot be written or read back
-     └── RunLocked             another recheck run holds the archive's run lock
+     ├── RunLocked             another recheck run holds the archive's run lock
+     └── LeaseLost             a worker's claim on a post expired and another took it
 """
 
 from __future__ import annotations
@@ -54,7 +55,12 @@ class RunLocked(ArchiverError):
     """Another recheck run holds the archive's run lock."""
 
 
+class LeaseLost(ArchiverError):
+    """A worker's lease on a post expired and another worker took the post over."""
+
+
 __all__ = [
+    "LeaseLost",
     "ArchiverError",
     "InputError",
     "UnsupportedURL",

@@ -21,7 +21,7 @@ import httpx
 from sqlmodel import col, select
 
 from .config import Settings
-from .errors import ArchiverError, StoreError, WarcError
+from .errors import ArchiverError, LeaseLost, StoreError, WarcError
 from .fetcher import utcnow
 from .observe import Observer, Visit, main_record
 from .platforms.base import PostRef, Purpose
@@ -83,8 +83,9 @@ def _ref(post: Post) -> PostRef:
 
 
 class Rechecker:
-    def __init__(self, settings: Settings, store: Store, observer: Observer, run_id: int,
-                 progress: Progress | None = None):
+    def __init__(self, settings: Settings, store: Store, observer: Observer, run_id: int | None,
+                 progress: Progress | None = None, worker_id: str | None = None):
+        self.worker_id = worker_id
         self.settings = settings
         self.store = store
         self.observer = observer
@@ -118,10 +119,13 @@ class Rechecker:
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.session(write=True) as session:
                     stored, observation, transition = record_visit(
-                        session, visit, "recheck", self.settings, run_id=self.run_id)
+                        session, visit, "recheck", self.settings, run_id=self.run_id,
+                        lease_owner=self.worker_id)
                     session.commit()
             except (WarcError, StoreError):
                 raise  # the disk or the database failed: stop the run, say why
+            except LeaseLost as exc:
+                result = CheckResult(post_id, ref.url, "skipped", "", str(exc))
             except ArchiverError as exc:
                 result = CheckResult(post_id, ref.url, "error", "", str(exc))
             else:

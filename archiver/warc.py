@@ -2,7 +2,8 @@
 
 Files are WARC/1.1 (ISO 28500:2017), one gzip member per record so that any
 record can be read from its offset alone, named
-``archiver-{UTC timestamp}-{serial}.warc.gz`` and rotated at a size. Each file
+``archiver-{UTC timestamp}-{worker id or process id}-{serial}.warc.gz`` and
+rotated at a size. Each file
 opens with a ``warcinfo`` record.
 
 Records are built with warcio but compressed here, at level 6: warcio's own
@@ -102,6 +103,7 @@ class WarcWriter:
         *,
         max_bytes: int = 1024**3,
         prefix: str = "archiver",
+        tag: str | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         make_id: Callable[[], str] = make_record_id,
         operator_info: dict[str, str] | None = None,
@@ -109,6 +111,8 @@ class WarcWriter:
         self.directory = Path(directory)
         self.max_bytes = max_bytes
         self.prefix = prefix
+        # Names stay unique across processes and machines: the worker id, or this process's id.
+        self.tag = tag or str(os.getpid())
         self._clock = clock
         self._make_id = make_id
         self._info = operator_info or {}
@@ -129,7 +133,7 @@ class WarcWriter:
         stamp = self._clock().astimezone(timezone.utc).strftime("%Y%m%d%H%M%S%f")
         while True:
             self._serial += 1
-            name = f"{self.prefix}-{stamp}-{os.getpid()}{self._serial:04d}.warc.gz"
+            name = f"{self.prefix}-{stamp}-{self.tag}-{self._serial:04d}.warc.gz"
             try:
                 fd = os.open(self.directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:

@@ -34,6 +34,16 @@ def store_errors() -> Iterator[None]:
         raise StoreError(f"the database could not be written: {exc.orig or exc}") from exc
 
 
+def _safe(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as a kind only
+        return url.split(":", 1)[0] + ":…"
+
+
 def migrations_dir() -> Path:
     """``migrations/`` in a checkout, or the copy a built wheel carries."""
     here = Path(__file__).resolve().parent.parent
@@ -107,8 +117,8 @@ class Store:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.url = settings.resolved_database_url()
-        if self.url.startswith("sqlite"):
-            prepare_home(settings.home)
+        prepare_home(settings.home)  # the WARC files live there whatever the database
+        if self.is_sqlite:
             db_path = Path(self.url.split("sqlite:///", 1)[1])
             if not db_path.exists():
                 fd = os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -118,7 +128,11 @@ class Store:
             if not inspect(self.engine).has_table("alembic_version") or self._behind():
                 upgrade(self.url, self.engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the database {self.url}: {exc}") from exc
+            raise StoreError(f"cannot open the database {_safe(self.url)}: {exc}") from exc
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
 
     def _behind(self) -> bool:
         from alembic.runtime.migration import MigrationContext
@@ -132,7 +146,7 @@ class Store:
     def session(self, write: bool = False) -> Session:
         """A session; ``write=True`` for one that will write (it takes the write lock first)."""
         session = Session(self.engine, expire_on_commit=False)
-        if write and self.url.startswith("sqlite"):
+        if write and self.is_sqlite:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         return session
 

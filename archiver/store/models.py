@@ -78,6 +78,10 @@ class Post(SQLModel, table=True):
     last_seen_alive_at: Optional[datetime] = None
     first_seen_gone_at: Optional[datetime] = None
     vanished_at: Optional[datetime] = None
+    # A worker's claim on a due post (archiver worker): who, and until when. An expired
+    # lease is free again, so a worker that dies loses nothing.
+    lease_owner: Optional[str] = Field(default=None, max_length=64)
+    lease_until: Optional[datetime] = None
 
 
 class Observation(SQLModel, table=True):

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..config import Settings
-from ..errors import InputError, UnsupportedURL
+from ..errors import InputError, LeaseLost, UnsupportedURL
 from ..observe import Visit
 from ..platforms import recognise
 from ..platforms.base import Media, PostRef
@@ -62,11 +62,20 @@ def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
 
 def record_visit(
     session: Session, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
-    run_id: int | None = None,
+    run_id: int | None = None, lease_owner: str | None = None,
 ) -> tuple[Post, Observation, Transition | None]:
-    """Store a visit: the post (created or updated), its observation, its records, its state."""
+    """Store a visit: the post (created or updated), its observation, its records, its state.
+
+    With ``lease_owner`` (a worker), the post must still be leased to that worker —
+    otherwise another worker took it over and this visit is not stored (`LeaseLost`) —
+    and the lease is released.
+    """
     now = visit.started_at
     post = get_post_by_ref(session, visit.ref)
+    if lease_owner is not None:
+        if post is None or post.lease_owner != lease_owner:
+            raise LeaseLost(f"{visit.ref.url}: the lease of worker {lease_owner} expired; another worker has it")
+        post.lease_owner = post.lease_until = None
     if post is None:
         post = Post(platform=visit.ref.platform, post_key=visit.ref.key, url=visit.ref.url,
                     source_url=source_url or visit.resolved_from or visit.ref.url,
@@ -109,7 +118,8 @@ def record_visit(
                                block_digest=m.block_digest, recorded_at=m.date))
     observation = Observation(
         post_id=post.id, observed_at=now, trigger=trigger, outcome=outcome,
-        evidence_json=json.dumps({**visit.classification.evidence(), "attempts": visit.attempts}),
+        evidence_json=json.dumps({**visit.classification.evidence(), "attempts": visit.attempts,
+                                  **({"worker": lease_owner} if lease_owner else {})}),
         statuses_json=json.dumps(visit.statuses), content_hash=content_hash, run_id=run_id,
     )
     session.add(observation)
