@@ -57,9 +57,13 @@ def fetch_settings() -> Settings:
     """Settings for a command that fetches: a bad cookies file is refused before anything starts."""
     from .cookies import UserCookies
 
+    from .objectstore import ObjectStore
+
     s = settings()
     if s.cookies_file:
         UserCookies(Path(s.cookies_file))
+    if s.warc_store:
+        ObjectStore.parse(s.warc_store)
     return s
 
 

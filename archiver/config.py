@@ -64,6 +64,7 @@ class Settings:
 
     home: Path = field(default=Path("archive"), metadata={"env": "ARCHIVER_HOME"})
     database_url: str = field(default="", metadata={"env": "ARCHIVER_DATABASE_URL"})
+    warc_store: str = field(default="", metadata={"env": "ARCHIVER_WARC_STORE"})
     url_rewrite: tuple[tuple[str, str], ...] = field(
         default=(), metadata={"env": "ARCHIVER_URL_REWRITE", "parse": parse_rewrites}
     )

@@ -56,10 +56,12 @@ def export_wacz(store: Store, output: Path, post_ids: list[int] | None = None) -
                               "id": f"post-{post.id}"})
     if not pages:
         raise ArchiverError("nothing to export: no archived post responses" + (" for those posts" if post_ids else ""))
-    paths = [str(store.warc_dir / name) for name in sorted(files)]
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        raise ArchiverError(f"cannot export: WARC file {missing[0]} is missing (run archiver verify)")
+    paths = []
+    for name in sorted(files):
+        path = store.warc_path(name)
+        if path is None:
+            raise ArchiverError(f"cannot export: WARC file {name} is missing (run archiver verify)")
+        paths.append(str(path))
     _create(output, paths, pages)
     return ExportResult(output, len(pages), sorted(files))
 

@@ -7,7 +7,8 @@ stop there with an error.
 ``{home}/quarantine/`` (kept, not destroyed: they are what the service sent, even if
 incomplete) and cuts the file back to its last complete record. A file that a live
 writer holds (it keeps an exclusive ``flock`` while writing) is left alone. Each file
-no writer will touch again gets its size and SHA-256 recorded, as a closed file does.
+no writer will touch again is sealed as a closed file is: size and SHA-256 recorded
+(and, with an object store, uploaded).
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import fcntl
 import os
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from .session import file_sha256
-from .store import Store, WarcFile
+from .session import finalise_files
+from .store import Store
 
 CHUNK = 256 * 1024
 
@@ -91,7 +91,7 @@ def repair_torn_files(store: Store) -> list[Repair]:
             finished.append(path.name)
         finally:
             os.close(fd)
-    _record_finished(store, finished)
+    finalise_files(store, finished)
     return repairs
 
 
@@ -110,21 +110,3 @@ def _cut(store: Store, path: Path, fd: int, good: int, size: int) -> Repair:
     return Repair(path.name, good, size - good, str(target.relative_to(store.settings.home)))
 
 
-def _record_finished(store: Store, names: list[str]) -> None:
-    """Size and SHA-256 for files that will not change again, where not yet recorded."""
-    if not names:
-        return
-    with store.session(write=True) as session:
-        for name in names:
-            row = session.get(WarcFile, name)
-            path = store.warc_dir / name
-            size = path.stat().st_size
-            if row is not None and row.sha256 and row.size == size:
-                continue
-            if row is None:
-                row = WarcFile(name=name, created_at=datetime.now(timezone.utc))
-            elif row.sha256:
-                continue  # a closed file whose size changed is for verify to report, not to re-seal
-            row.size, row.sha256, row.closed_at = size, file_sha256(path), datetime.now(timezone.utc)
-            session.add(row)
-        session.commit()

@@ -210,9 +210,16 @@ def _timeline_entry(obs: Observation) -> TimelineEntry:
     return TimelineEntry(obs.observed_at, obs.trigger, obs.outcome.value, note)
 
 
+def _path(store: Store, name: str) -> Path:
+    path = store.warc_path(name)
+    if path is None:
+        raise WarcError(f"the WARC file {name} is missing")
+    return path
+
+
 def _archived_text(store: Store, post: Post, record: WarcRecord) -> str | None:
     """The post's text as parsed again from its archived response."""
-    warc, http, body = read_record(store.warc_dir / record.warc_file, record.offset)
+    warc, http, body = read_record(_path(store, record.warc_file), record.offset)
     if warc.get("WARC-Record-ID") != record.record_id:
         raise WarcError(f"the record at {record.warc_file}:{record.offset} is not the one the database names")
     headers = {k.lower(): v for k, v in (http or {}).items()}
@@ -246,7 +253,7 @@ def _media(store: Store, session: Session, post: Post, with_data: bool, warnings
             item.warc_file, item.offset = f"warcs/{rec.warc_file}", rec.offset
             if with_data and entry["kind"] != "video" and rec.length <= MAX_INLINE_IMAGE:
                 try:
-                    _, http, body = read_record(store.warc_dir / rec.warc_file, rec.offset)
+                    _, http, body = read_record(_path(store, rec.warc_file), rec.offset)
                     ctype = {k.lower(): v for k, v in (http or {}).items()}.get("content-type", "")
                     if ctype.split(";")[0].strip().lower() in ("image/png", "image/jpeg", "image/gif", "image/webp"):
                         item.content_type, item.data = ctype.split(";")[0].strip().lower(), body

@@ -39,6 +39,7 @@ async def open_run(
     clock: Callable[[], datetime] = utcnow,
     writer: WarcWriter | None = None,
 ) -> AsyncIterator[Observer]:
+    store.object_store  # a bad ARCHIVER_WARC_STORE is refused before anything is fetched
     writer = writer or WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock)
     def lookup(uri: str, digest: str):
         # Called from worker threads: a session of its own each time (sessions are not thread-safe).
@@ -55,17 +56,28 @@ async def open_run(
 
 
 def finalise_files(store: Store, names: list[str]) -> None:
-    """Record size and SHA-256 of WARC files that will not be written again."""
+    """Seal WARC files that will not be written again: record size and SHA-256 (the figure
+    `archiver verify` checks later), then, with an object store configured, upload each
+    whole and remove the local copy once the upload is confirmed."""
     if not names:
         return
+    objects = store.object_store
     with store.session(write=True) as session:
         for name in names:
             path = store.warc_dir / name
             if not path.exists():
                 continue
             row = session.get(WarcFile, name) or WarcFile(name=name, created_at=datetime.now(timezone.utc))
-            row.size = path.stat().st_size
-            row.sha256 = file_sha256(path)
-            row.closed_at = datetime.now(timezone.utc)
-            session.add(row)
-        session.commit()
+            size = path.stat().st_size
+            if row.sha256 and row.size != size:
+                continue  # changed after it was sealed: that is for verify to report, not to re-seal
+            if not row.sha256:
+                row.size, row.sha256, row.closed_at = size, file_sha256(path), datetime.now(timezone.utc)
+                session.add(row)
+                session.commit()  # the hash is on record before the file leaves
+            if objects is not None:
+                objects.upload(path, row.sha256)
+                row.location = objects.url(name)
+                session.add(row)
+                session.commit()
+                path.unlink()

@@ -60,9 +60,9 @@ def verify(store: Store) -> VerifyReport:
         for rec in session.exec(select(WarcRecord).order_by(col(WarcRecord.warc_file), col(WarcRecord.offset))):
             records[rec.warc_file].append(rec)
     for name in sorted(set(files) | set(records)):
-        path = store.warc_dir / name
+        path = store.warc_path(name, fresh=True)
         report.files += 1
-        if not path.exists():
+        if path is None:
             report.problems.append(Problem("missing_file", name, None, "the file is gone"))
             report.records += len(records.get(name, []))
             continue

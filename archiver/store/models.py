@@ -131,6 +131,8 @@ class WarcFile(SQLModel, table=True):
     closed_at: Optional[datetime] = None
     size: Optional[int] = None
     sha256: Optional[str] = Field(default=None, max_length=64)
+    # Where the sealed file lives when not on local disk (an s3:// URL), else None.
+    location: Optional[str] = Field(default=None, max_length=1024)
 
 
 class Run(SQLModel, table=True):
