@@ -41,7 +41,7 @@ postgres:
 	  else echo "warning: postgresql is missing (apt-get install postgresql); the PostgreSQL tests will be skipped"; fi; }
 
 bench: $(STAMP)
-	$(BIN)/python tests/bench/bench_capture.py
+	$(BIN)/python tests/bench/run.py
 
 clean:
 	rm -rf $(VENV) demo-archive

@@ -9,7 +9,9 @@ Each variant runs in its own process, for a clean peak-memory figure:
 * ``archiver``: `archiver.capture.capture` — fetch, WARC, parse, classify, SQLite;
 * ``baseline``: the same four fetches per post (syndication, oEmbed, page,
   photo) at the same concurrency, written as request/response records with
-  warcio's WARCWriter, and nothing else: no parsing, no database.
+  warcio's WARCWriter, and nothing else: no parsing, no database;
+* ``wget``: Debian's ``wget --warc-file`` fetching the same URLs (it fetches
+  one at a time: that is how archivists use it).
 """
 
 from __future__ import annotations
@@ -99,6 +101,39 @@ def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     return {"ok": done, "failed": 0, "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
 
 
+def run_wget(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
+    """Debian's wget fetching the same four URLs per post into a WARC, as archivists often do."""
+    import resource
+    import shutil
+    import subprocess
+
+    from archiver.config import parse_rewrites
+    from archiver.fetcher import rewrite_url
+    from archiver.platforms import recognise
+    from archiver.platforms.base import Purpose
+    from archiver.platforms.twitter import plan
+
+    wget = shutil.which("wget")
+    if wget is None:
+        raise SystemExit("wget is not installed (apt-get install wget)")
+    rewrites = parse_rewrites(rewrite)
+    home.mkdir(parents=True, exist_ok=True)
+    urls = []
+    for url in post_urls(n):
+        ref = recognise(url)
+        urls += [rewrite_url(r.url, rewrites) for r in plan(ref, Purpose.CAPTURE)]
+        urls.append(rewrite_url(f"https://pbs.twimg.com/media/bench{int(ref.key) & 0x3FFFFF}.png", rewrites))
+    listing = home / "urls.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    t0 = time.perf_counter()
+    done = subprocess.run([wget, "-q", "--warc-file", str(home / "wget"), "--no-warc-keep-log", "-i", str(listing),
+                           "-O", "/dev/null"], capture_output=True)
+    wall = time.perf_counter() - t0
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"ok": n if done.returncode in (0, 8) else 0, "failed": 0 if done.returncode in (0, 8) else n,
+            "wall": wall, "cpu": r.ru_utime + r.ru_stime, "rss_mb": r.ru_maxrss / 1024}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000)
@@ -107,18 +142,22 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--rewrite")
     parser.add_argument("--home")
+    parser.add_argument("--no-wget", action="store_true", help="skip the wget comparison")
     args = parser.parse_args()
     if args.child:
-        runner = {"archiver": run_archiver, "baseline": run_baseline}[args.child]
+        runner = {"archiver": run_archiver, "baseline": run_baseline, "wget": run_wget}[args.child]
         print(json.dumps(runner(args.posts, args.rewrite, args.concurrency, Path(args.home) / "a")))
         return
     with simulator(args.posts, args.latency) as rewrite:
         extra = ["--posts", str(args.posts), "--rewrite", rewrite, "--concurrency", str(args.concurrency)]
-        results = {v: run_child(Path(__file__), v, extra) for v in ("baseline", "archiver")}
+        variants = ("baseline", "archiver") + (() if args.no_wget else ("wget",))
+        results = {v: run_child(Path(__file__), v, extra) for v in variants}
     print_table(f"capture benchmark: {args.posts} tweets (4 requests each), {args.latency * 1000:.0f} ms simulated "
                 f"latency, concurrency {args.concurrency}; {machine()}", "posts", results)
-    base, ours = results["baseline"], results["archiver"]
-    print(f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x")
+    rate = {name: r["ok"] / r["wall"] for name, r in results.items()}
+    print(f"archiver / baseline throughput: {rate['archiver'] / rate['baseline']:.2f}x (target >= 0.6x)")
+    if "wget" in rate:
+        print(f"archiver / wget throughput: {rate['archiver'] / rate['wget']:.1f}x (target >= 20x)")
 
 
 if __name__ == "__main__":
