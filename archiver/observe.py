@@ -8,6 +8,7 @@ pure data; storing it is `archiver.store.queries.record_visit`'s job.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -24,6 +25,7 @@ from .warc import RecordRef, RevisitOf, WarcWriter, payload_digest
 MAIN_ROLES = {"twitter": ("syndication", "oembed", "page"), "facebook": ("page",), "web": ("page",)}
 
 RevisitLookup = Callable[[str, str], RevisitOf | None]
+RECENT_RESPONSES = 2048
 
 
 @dataclass
@@ -73,8 +75,9 @@ class Observer:
         self.writer = writer
         self._revisit_lookup = revisit_lookup
         self._clock = clock
-        # Responses written in this process, not yet visible in the database.
-        self._recent: dict[str, tuple[str, RevisitOf]] = {}
+        # Responses written in this process, not yet visible in the database (bounded:
+        # the database answers for older ones, and memory must not grow with the batch).
+        self._recent: OrderedDict[str, tuple[str, RevisitOf]] = OrderedDict()
 
     async def visit(self, ref: PostRef, purpose: Purpose) -> Visit:
         started = self._clock()
@@ -167,6 +170,9 @@ class Observer:
                     response_ref.payload_digest or "",
                     RevisitOf(response_ref.record_id, response_ref.target_uri, response_ref.date),
                 )
+                self._recent.move_to_end(exchange.fetched_url)
+                while len(self._recent) > RECENT_RESPONSES:
+                    self._recent.popitem(last=False)
         if result.error:
             attempts.append({"role": result.request.role, "url": result.request.url, "error": result.error})
 

@@ -33,9 +33,9 @@ def make_posts(n: int) -> list[SimPost]:
     posts = []
     for i in range(n):
         tid = tweet_id_at(T0, 1000 + i)
-        # every fifth post has a video: longer records, more moments to be killed mid-record
+        # every tenth post has a video: longer records, more moments to be killed mid-record
         posts.append(SimPost("twitter", tid, f"crash{i % 50}", f"Crash {i}", f"crash test post {i}", T0,
-                             photos=[f"c{i}.png"], video="v.mp4" if i % 5 == 0 else None))
+                             photos=[f"c{i}.png"], video="v.mp4" if i % 10 == 0 else None))
     return posts
 
 
@@ -80,7 +80,7 @@ def check_after_kill(env, home: Path) -> tuple[int, int]:
 
 def run_harness(tmp_path: Path, n_posts: int, kills: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
-    sim = Simulator(make_posts(n_posts), latency=0.002, video_bytes=3_000_000).start()
+    sim = Simulator(make_posts(n_posts), latency=0.002, video_bytes=1_500_000).start()
     home = tmp_path / "archive"
     env = dict(os.environ, ARCHIVER_HOME=str(home), ARCHIVER_URL_REWRITE=sim.rewrite_spec(),
                ARCHIVER_POLITENESS_DELAY="0", ARCHIVER_SCHEDULE="1s,30d")
