@@ -45,24 +45,35 @@ def archiver(env, *args, **kw) -> subprocess.Popen:
 
 
 def mid_record(home: Path, deadline: float) -> bool:
-    """Wait until the newest WARC file ends inside a record (a write under way); True if seen."""
+    """Wait until the newest WARC file ends inside a record (a write under way); True if seen.
+
+    Each file is scanned once, from where the last look ended, so a poll stays cheap
+    however large the files grow.
+    """
     import zlib
 
+    good: dict[Path, int] = {}
     while time.monotonic() < deadline:
         files = sorted((home / "warcs").glob("*.warc.gz"), key=lambda p: p.stat().st_mtime)
         if files:
-            data = files[-1].read_bytes()
-            offset = 0
-            while offset < len(data):
+            path = files[-1]
+            offset = good.get(path, 0)
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                data = fh.read()
+            while data:
                 decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
                 try:
-                    decoder.decompress(data[offset:])
+                    decoder.decompress(data)
                 except zlib.error:
                     break
                 if not decoder.eof:
                     return True  # an unfinished gzip member: the writer is inside a record
-                offset = len(data) - len(decoder.unused_data)
-        time.sleep(0.002)
+                used = len(data) - len(decoder.unused_data)
+                offset += used
+                data = decoder.unused_data
+            good[path] = offset
+        time.sleep(0.001)
     return False
 
 
