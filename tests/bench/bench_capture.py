@@ -43,7 +43,7 @@ def run_archiver(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     report = capture(settings, store, post_urls(n))
     wall = time.perf_counter() - t0
     cpu1, rss = usage()
-    return {"ok": len(report.captured), "failed": len(report.failed), "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
+    return {"ok": report.captured_count, "failed": report.failed_count, "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
 
 
 def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
