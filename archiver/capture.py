@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Awaitable, Callable, Iterable, Iterator
 
 import httpx
 
@@ -28,6 +28,7 @@ from .status import OutcomeKind
 from .store import Store
 from .store.db import store_errors
 from .store.queries import Transition, record_visit
+from .window import run_windowed
 
 Progress = Callable[["CaptureItem"], None]
 MAX_ITEMS = 10_000
@@ -101,7 +102,9 @@ class Capturer:
 
     async def capture_inputs(self, inputs: Iterable[str]) -> None:
         """Capture each input once; read lazily, with a bounded window of posts in flight."""
-        pending: set[asyncio.Task] = set()
+        await run_windowed(self._jobs(inputs), self.settings.concurrency * 4)
+
+    def _jobs(self, inputs: Iterable[str]) -> Iterator[Awaitable[Visit | None]]:
         seen: set[str] = set()
         for text in inputs:
             try:
@@ -118,13 +121,7 @@ class Capturer:
                 self._done(CaptureItem(text, False, f"refused {ref.url}: {problem}", ref=ref.ref))
                 continue
             seen.add(ref.ref)
-            pending.add(asyncio.ensure_future(self._capture_one(text, ref)))
-            if len(pending) >= self.settings.concurrency * 4:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    task.result()  # a fatal error (disk, database) stops the run here
-        if pending:
-            await asyncio.gather(*pending)
+            yield self._capture_one(text, ref)
 
     async def capture_page(self, page_url: str) -> list[str]:
         """Capture a page, then every post it links to or embeds. Returns those URLs."""
@@ -161,7 +158,7 @@ class Capturer:
                 visit = await self.observer.visit(ref, Purpose.CAPTURE)
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.session(write=True) as session:
-                    post, observation, transition = record_visit(
+                    post, outcome, transition = record_visit(
                         session, visit, "capture", self.settings, source_url=text
                     )
                     session.commit()
@@ -172,7 +169,6 @@ class Capturer:
                 return None
         if transition:
             self.report.transitions.append(transition)
-        outcome = observation.outcome
         ok = outcome.kind is OutcomeKind.ALIVE
         note = visit.classification.note
         message = f"captured {post.url}" if ok else f"{post.url}: {outcome.value}" + (f" ({note})" if note else "")

@@ -24,7 +24,8 @@ from .warc import RecordRef, RevisitOf, WarcWriter, payload_digest
 # Role of the response that best stands for the post, per platform, in order.
 MAIN_ROLES = {"twitter": ("syndication", "oembed", "page"), "facebook": ("page",), "web": ("page",)}
 
-RevisitLookup = Callable[[str, str], RevisitOf | None]
+# For some URLs, the last full response recorded for each: its payload digest and where it is.
+LastResponses = Callable[[list[str]], dict[str, tuple[str, RevisitOf]]]
 RECENT_RESPONSES = 2048
 
 
@@ -67,13 +68,13 @@ class Observer:
         settings: Settings,
         fetcher: Fetcher,
         writer: WarcWriter,
-        revisit_lookup: RevisitLookup,
+        last_responses: LastResponses,
         clock: Callable[[], datetime],
     ):
         self.settings = settings
         self.fetcher = fetcher
         self.writer = writer
-        self._revisit_lookup = revisit_lookup
+        self._last_responses = last_responses
         self._clock = clock
         # Responses written in this process, not yet visible in the database (bounded:
         # the database answers for older ones, and memory must not grow with the batch).
@@ -115,7 +116,7 @@ class Observer:
         """Follow a share link's redirects (each hop recorded) to the post it names."""
         result = await self.fetcher.fetch(FetchRequest("resolve", ref.url, accept="text/html"))
         try:
-            await self._write_result(result, written, attempts)
+            await self._write_results([result], written, attempts)
         finally:
             result.close()
         final = result.final
@@ -133,14 +134,15 @@ class Observer:
         self, requests: list[FetchRequest], written: list[WrittenRecord], attempts: list[dict[str, object]]
     ) -> dict[str, Response]:
         results = await asyncio.gather(*(self.fetcher.fetch(r) for r in requests))
-        responses: dict[str, Response] = {}
-        for result in results:
-            try:
-                await self._write_result(result, written, attempts)
+        try:
+            await self._write_results(results, written, attempts)
+            responses: dict[str, Response] = {}
+            for result in results:
                 responses[self._unique_role(result.request.role, responses)] = result.as_response()
-            finally:
+            return responses
+        finally:
+            for result in results:
                 result.close()
-        return responses
 
     @staticmethod
     def _unique_role(role: str, taken: dict[str, Response]) -> str:
@@ -151,20 +153,27 @@ class Observer:
             n += 1
         return f"{role}#{n}"
 
-    async def _write_result(
-        self, result: FetchResult, written: list[WrittenRecord], attempts: list[dict[str, object]]
+    async def _write_results(
+        self, results: list[FetchResult], written: list[WrittenRecord], attempts: list[dict[str, object]]
     ) -> None:
-        for exchange in result.exchanges:
-            attempts.append(_attempt(exchange))
-            if not exchange.has_response:
-                continue
-            revisit = await asyncio.to_thread(self._revisit_for, exchange)
-            pair = await asyncio.to_thread(self.writer.write_exchange, exchange, revisit)
+        """Write every exchange of some fetches to the WARC, in one trip to a worker thread."""
+        exchanges: list[tuple[str, Exchange]] = []
+        for result in results:
+            for exchange in result.exchanges:
+                attempts.append(_attempt(exchange))
+                if exchange.has_response:
+                    exchanges.append((result.request.role, exchange))
+            if result.error:
+                attempts.append({"role": result.request.role, "url": result.request.url, "error": result.error})
+        if not exchanges:
+            return
+        pairs = await asyncio.to_thread(self._write_exchanges, [e for _, e in exchanges])
+        for (role, exchange), pair in zip(exchanges, pairs):
             if pair is None:
                 continue
             request_ref, response_ref = pair
-            written.append(WrittenRecord(f"{result.request.role}:request", None, request_ref))
-            written.append(WrittenRecord(result.request.role, exchange.status, response_ref))
+            written.append(WrittenRecord(f"{role}:request", None, request_ref))
+            written.append(WrittenRecord(role, exchange.status, response_ref))
             if response_ref.warc_type == "response":
                 self._recent[exchange.fetched_url] = (
                     response_ref.payload_digest or "",
@@ -173,18 +182,31 @@ class Observer:
                 self._recent.move_to_end(exchange.fetched_url)
                 while len(self._recent) > RECENT_RESPONSES:
                     self._recent.popitem(last=False)
-        if result.error:
-            attempts.append({"role": result.request.role, "url": result.request.url, "error": result.error})
 
-    def _revisit_for(self, exchange: Exchange) -> RevisitOf | None:
-        """The earlier response with the same payload for the same URL, if any."""
-        if exchange.truncated:
-            return None
-        digest = payload_digest(exchange)
-        recent = self._recent.get(exchange.fetched_url)
-        if recent is not None:
-            return recent[1] if recent[0] == digest else None
-        return self._revisit_lookup(exchange.fetched_url, digest)
+    def _write_exchanges(self, exchanges: list[Exchange]) -> list[tuple[RecordRef, RecordRef] | None]:
+        """Runs in a worker thread: write each exchange, as a revisit where the same URL's
+        last full response had the same payload (WARC 1.1, 6.7.2 "identical payload digest")."""
+        # URLs this process wrote lately are answered by `_recent` (the database may not
+        # have them yet); only the others are asked of the database.
+        earlier: dict[str, tuple[str, RevisitOf]] = {}
+        ask = sorted({e.fetched_url for e in exchanges if not e.truncated and e.fetched_url not in self._recent})
+        if ask:
+            earlier.update(self._last_responses(ask))
+        pairs = []
+        for exchange in exchanges:
+            revisit = None
+            if not exchange.truncated:
+                digest = payload_digest(exchange)
+                prior = earlier.get(exchange.fetched_url) or self._recent.get(exchange.fetched_url)
+                if prior is not None and prior[0] == digest:
+                    revisit = prior[1]
+            pair = self.writer.write_exchange(exchange, revisit)
+            pairs.append(pair)
+            if pair is not None and pair[1].warc_type == "response" and not exchange.truncated:
+                # the same URL twice in one visit (a retry): the second may be a revisit of the first
+                earlier[exchange.fetched_url] = (pair[1].payload_digest or "",
+                                                 RevisitOf(pair[1].record_id, pair[1].target_uri, pair[1].date))
+        return pairs
 
     async def _write_metadata(self, visit: Visit) -> None:
         payload = {

@@ -32,6 +32,7 @@ from .status import OutcomeKind
 from .store import Post, Run, Store
 from .store.db import store_errors
 from .store.queries import Transition, record_visit
+from .window import run_windowed
 
 Progress = Callable[["CheckResult"], None]
 
@@ -96,13 +97,7 @@ class Rechecker:
 
     async def check_all(self, post_ids: Iterable[int]) -> None:
         # Bounded fan-out: a window of tasks, not one task per post of a million.
-        pending: set[asyncio.Task] = set()
-        for post_id in post_ids:
-            pending.add(asyncio.ensure_future(self._check(post_id)))
-            if len(pending) >= self.settings.concurrency * 4:
-                _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        if pending:
-            await asyncio.gather(*pending)
+        await run_windowed((self._check(post_id) for post_id in post_ids), self.settings.concurrency * 4)
 
     async def _check(self, post_id: int) -> None:
         async with self._limit:
@@ -118,7 +113,7 @@ class Rechecker:
                     visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE))
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.session(write=True) as session:
-                    stored, observation, transition = record_visit(
+                    stored, outcome, transition = record_visit(
                         session, visit, "recheck", self.settings, run_id=self.run_id,
                         lease_owner=self.worker_id)
                     session.commit()
@@ -131,7 +126,7 @@ class Rechecker:
             else:
                 if transition is not None:
                     self.report.transitions.append(transition)
-                result = CheckResult(post_id, stored.url, observation.outcome.value, stored.status.value)
+                result = CheckResult(post_id, stored.url, outcome.value, stored.status.value)
         self.report.results.append(result)
         if self.progress:
             self.progress(result)

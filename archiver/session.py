@@ -19,7 +19,7 @@ from .config import Settings
 from .fetcher import Fetcher, utcnow
 from .observe import Observer
 from .store import Store, WarcFile
-from .store.queries import find_revisit
+from .store.queries import last_responses
 from .warc import WarcWriter
 
 
@@ -41,10 +41,10 @@ async def open_run(
 ) -> AsyncIterator[Observer]:
     store.object_store  # a bad ARCHIVER_WARC_STORE is refused before anything is fetched
     writer = writer or WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock)
-    def lookup(uri: str, digest: str):
-        # Called from worker threads: a session of its own each time (sessions are not thread-safe).
-        with store.session() as session:
-            return find_revisit(session, uri, digest)
+    def lookup(uris: list[str]):
+        # Called from worker threads: a connection of its own each time (not thread-safe).
+        with store.engine.connect() as connection:
+            return last_responses(connection, uris)
 
     try:
         async with Fetcher(settings, transport=transport, clock=clock) as fetcher:

@@ -99,7 +99,8 @@ def run_harness(tmp_path: Path, n_posts: int, kills: int, seed: int) -> dict[str
     seeds.write_text("\n".join(f"https://x.com/{p.handle}/status/{p.key}" for p in sim.posts.values()) + "\n")
     figures = {"kills": 0, "torn_tails_repaired": 0, "records_verified": 0}
     try:
-        def kill_once(args: list[str], aim: bool, wait: float) -> None:
+        def kill_once(args: list[str], aim: bool, wait: float) -> bool:
+            """Start a run and kill it after ``wait`` s; False when it finished first."""
             proc = archiver(env, *args)
             if aim:
                 # aim: kill while a record is being written
@@ -107,18 +108,24 @@ def run_harness(tmp_path: Path, n_posts: int, kills: int, seed: int) -> dict[str
                 mid_record(home, time.monotonic() + 20)
             else:
                 time.sleep(wait)
-            if proc.poll() is None:
+            killed = proc.poll() is None
+            if killed:
                 proc.send_signal(signal.SIGKILL)
                 figures["kills"] += 1
             proc.communicate(timeout=60)
             repaired, records = check_after_kill(env, home)
             figures["torn_tails_repaired"] += repaired
             figures["records_verified"] += records
+            return killed
 
         for phase, args in (("capture", ["capture", "--from-file", str(seeds)]), ("recheck", ["recheck", "--all"])):
             for n in range(kills if phase == "capture" else max(kills // 2, 3)):
                 aim = phase == "capture" and n % 3 == 2
-                kill_once(args, aim, rng.uniform(0.8, 1.5) if aim else rng.uniform(1.0, 1.0 + n_posts / 40))
+                wait = rng.uniform(0.8, 1.5) if aim else rng.uniform(0.3, 0.3 + n_posts / 100)
+                # A run that finished before its moment came is run again with an
+                # earlier moment, so that every planned kill happens.
+                while not kill_once(args, aim, wait) and wait > 0.05:
+                    wait /= 2
             # An aimed kill can still miss (the record may be finished between the
             # look and the signal); keep aiming until one tail was torn, so every run
             # really exercises the repair.

@@ -171,6 +171,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "archiver-simulator/1"
 
     def log_message(self, format: str, *args: object) -> None:  # quiet

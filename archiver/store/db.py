@@ -124,6 +124,7 @@ class Store:
                 fd = os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
         self.engine = make_engine(self.url)
+        self._known_files: set[str] = set()  # see queries._ensure_file
         try:
             if not inspect(self.engine).has_table("alembic_version") or self._behind():
                 upgrade(self.url, self.engine)
@@ -145,7 +146,7 @@ class Store:
 
     def session(self, write: bool = False) -> Session:
         """A session; ``write=True`` for one that will write (it takes the write lock first)."""
-        session = Session(self.engine, expire_on_commit=False)
+        session = Session(self.engine, expire_on_commit=False, info={"known_warc_files": self._known_files})
         if write and self.is_sqlite:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         return session

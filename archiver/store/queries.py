@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
-from sqlalchemy import func
+from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
 
 from ..config import Settings
@@ -41,17 +41,24 @@ def rule_from(settings: Settings) -> StateRule:
     return StateRule(settings.confirmations, timedelta(seconds=settings.confirm_interval))
 
 
-def find_revisit(session: Session, uri: str, digest: str) -> RevisitOf | None:
-    """The last full response for ``uri``, if its payload has ``digest``."""
-    row = session.exec(
-        select(WarcRecord)
-        .where(WarcRecord.target_uri == uri, WarcRecord.warc_type == "response")
-        .order_by(col(WarcRecord.id).desc())
-        .limit(1)
-    ).first()
-    if row is None or row.payload_digest != digest:
-        return None
-    return RevisitOf(row.record_id, row.target_uri, row.recorded_at)
+def last_responses(connection: Session | Connection, uris: Iterable[str]) -> dict[str, tuple[str, RevisitOf]]:
+    """The last full response recorded for each of ``uris``: its payload digest and where it is.
+
+    Asked for every batch of responses written, so it takes a plain connection too (no ORM
+    session). One indexed lookup per URI (``ix_warc_record_uri``, newest first): a GROUP BY
+    over all of a URI's records would read its whole history.
+    """
+    found: dict[str, tuple[str, RevisitOf]] = {}
+    for uri in uris:
+        row = connection.execute(
+            select(WarcRecord.payload_digest, WarcRecord.record_id, WarcRecord.recorded_at)
+            .where(WarcRecord.target_uri == uri, WarcRecord.warc_type == "response")
+            .order_by(col(WarcRecord.id).desc())
+            .limit(1)
+        ).first()
+        if row is not None and row.payload_digest:
+            found[uri] = (row.payload_digest, RevisitOf(row.record_id, uri, row.recorded_at))
+    return found
 
 
 def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
@@ -63,12 +70,17 @@ def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
 def record_visit(
     session: Session, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
     run_id: int | None = None, lease_owner: str | None = None,
-) -> tuple[Post, Observation, Transition | None]:
+) -> tuple[Post, Outcome, Transition | None]:
     """Store a visit: the post (created or updated), its observation, its records, its state.
 
-    With ``lease_owner`` (a worker), the post must still be leased to that worker —
-    otherwise another worker took it over and this visit is not stored (`LeaseLost`) —
-    and the lease is released.
+    Returns the post, the observation's outcome and the transition users are told about,
+    if any. With ``lease_owner`` (a worker), the post must still be leased to that
+    worker — otherwise another worker took it over and this visit is not stored
+    (`LeaseLost`) — and the lease is released.
+
+    The observation and its records are written with plain multi-row INSERTs, not ORM
+    objects: a capture stores about ten rows per post, and the ORM's bookkeeping for
+    them was most of the time spent here.
     """
     now = visit.started_at
     post = get_post_by_ref(session, visit.ref)
@@ -76,12 +88,14 @@ def record_visit(
         if post is None or post.lease_owner != lease_owner:
             raise LeaseLost(f"{visit.ref.url}: the lease of worker {lease_owner} expired; another worker has it")
         post.lease_owner = post.lease_until = None
+    earlier: list[ObservationPoint] = []
     if post is None:
         post = Post(platform=visit.ref.platform, post_key=visit.ref.key, url=visit.ref.url,
                     source_url=source_url or visit.resolved_from or visit.ref.url,
                     author=visit.ref.handle, first_captured_at=now)
         session.add(post)
-        session.flush()
+    else:
+        earlier = _points(session, post.id)
     before = post.status
     outcome = visit.outcome
     data = visit.data
@@ -97,58 +111,48 @@ def record_visit(
         post.created_at = data.created_at  # the snowflake time, even for a gone tweet
     if post.author is None and data is not None and data.author:
         post.author = data.author
-
-    for record in visit.records + ([_meta(visit)] if visit.metadata_record else []):
-        _ensure_file(session, record.ref.warc_file, now)
-    main_id = None
-    rows = []
-    for record in visit.records:
-        row = WarcRecord(
-            role=record.role, warc_type=record.ref.warc_type, record_id=record.ref.record_id,
-            target_uri=record.ref.target_uri, warc_file=record.ref.warc_file, offset=record.ref.offset,
-            length=record.ref.length, payload_digest=record.ref.payload_digest,
-            block_digest=record.ref.block_digest, http_status=record.http_status, recorded_at=record.ref.date,
-        )
-        rows.append(row)
-    if visit.metadata_record is not None:
-        m = visit.metadata_record
-        rows.append(WarcRecord(role="metadata", warc_type="metadata", record_id=m.record_id,
-                               target_uri=m.target_uri, warc_file=m.warc_file, offset=m.offset,
-                               length=m.length, payload_digest=m.payload_digest,
-                               block_digest=m.block_digest, recorded_at=m.date))
-    observation = Observation(
-        post_id=post.id, observed_at=now, trigger=trigger, outcome=outcome,
-        evidence_json=json.dumps({**visit.classification.evidence(), "attempts": visit.attempts,
-                                  **({"worker": lease_owner} if lease_owner else {})}),
-        statuses_json=json.dumps(visit.statuses), content_hash=content_hash, run_id=run_id,
-    )
-    session.add(observation)
-    session.flush()
-    for row in rows:
-        row.observation_id = observation.id
-        session.add(row)
-    session.flush()
-    if visit.main_record is not None:
-        observation.main_record_id = next(
-            (r.id for r in rows if r.record_id == visit.main_record.record_id), None
-        )
     post.last_checked_at = now
     if trigger == "recheck":
         post.checks_done += 1
-    _apply_state(session, post, settings)
+    _apply_state(post, earlier + [ObservationPoint(now, outcome)], settings)
+    session.flush()  # the post's row (and its id, when new)
+
+    names = {record.ref.warc_file for record in visit.records}
+    if visit.metadata_record is not None:
+        names.add(visit.metadata_record.warc_file)
+    for name in sorted(names):
+        _ensure_file(session, name, now)
+    observations = Observation.__table__
+    observation_id = session.scalar(observations.insert().returning(observations.c.id), {
+        "post_id": post.id, "observed_at": now, "trigger": trigger, "outcome": outcome,
+        "evidence_json": json.dumps({**visit.classification.evidence(), "attempts": visit.attempts,
+                                     **({"worker": lease_owner} if lease_owner else {})}),
+        "statuses_json": json.dumps(visit.statuses), "content_hash": content_hash, "run_id": run_id,
+    })
+    written = [(record.role, record.http_status, record.ref) for record in visit.records]
+    if visit.metadata_record is not None:
+        written.append(("metadata", None, visit.metadata_record))
+    if written:
+        records = WarcRecord.__table__
+        ids = session.scalars(
+            records.insert().returning(records.c.id, sort_by_parameter_order=True),
+            [{"observation_id": observation_id, "role": role, "warc_type": ref.warc_type,
+              "record_id": ref.record_id, "target_uri": ref.target_uri, "warc_file": ref.warc_file,
+              "offset": ref.offset, "length": ref.length, "payload_digest": ref.payload_digest,
+              "block_digest": ref.block_digest, "http_status": status, "recorded_at": ref.date}
+             for role, status, ref in written],
+        ).all()
+        main = visit.main_record
+        main_id = next((row_id for row_id, (_, _, ref) in zip(ids, written)
+                        if main is not None and ref.record_id == main.record_id), None)
+        if main_id is not None:
+            session.execute(observations.update().where(observations.c.id == observation_id)
+                            .values(main_record_id=main_id))
     transition = None
     if post.status != before and post.status in (PostState.VANISHED, PostState.RESTORED):
         transition = Transition(post.id, post.url, before, post.status,
                                 post.vanish_reason.value if post.vanish_reason else None, now)
-    session.add(post)
-    return post, observation, transition
-
-
-def _meta(visit: Visit):
-    from ..observe import WrittenRecord
-
-    assert visit.metadata_record is not None
-    return WrittenRecord("metadata", None, visit.metadata_record)
+    return post, outcome, transition
 
 
 def _update_content(post: Post, visit: Visit) -> None:
@@ -167,18 +171,29 @@ def _update_content(post: Post, visit: Visit) -> None:
 
 
 def _ensure_file(session: Session, name: str, now: datetime) -> None:
+    # Names already seen committed in the database (kept by the Store, shared by its
+    # sessions) need no query: WARC file rows are never deleted.
+    known: set[str] = session.info.get("known_warc_files", set())
+    if name in known:
+        return
     if session.get(WarcFile, name) is None:
         session.add(WarcFile(name=name, created_at=now))
         session.flush()
+    else:
+        known.add(name)
 
 
-def _apply_state(session: Session, post: Post, settings: Settings) -> None:
-    points = [
+def _points(session: Session, post_id: int | None) -> list[ObservationPoint]:
+    """The post's stored observations, as the state rule reads them."""
+    return [
         ObservationPoint(at, outcome)
         for at, outcome in session.exec(
-            select(Observation.observed_at, Observation.outcome).where(Observation.post_id == post.id)
+            select(Observation.observed_at, Observation.outcome).where(Observation.post_id == post_id)
         )
     ]
+
+
+def _apply_state(post: Post, points: list[ObservationPoint], settings: Settings) -> None:
     state = derive_state(points, rule_from(settings))
     post.status = state.status
     post.vanish_reason = state.vanish_reason if state.status in (PostState.VANISHED, PostState.SUSPECT) else None
