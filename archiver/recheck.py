@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Callable, Iterable, Sequence
 
 import httpx
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from .config import Settings
@@ -78,7 +79,14 @@ def due_post_ids(store: Store, now: datetime, limit: int | None = None) -> list[
         return list(session.exec(query))
 
 
-def _ref(post: Post) -> PostRef:
+_POSTS = Post.__table__
+# What a check needs of a post, read with a plain connection: built once, run per post.
+_TO_CHECK = select(_POSTS.c.platform, _POSTS.c.post_key, _POSTS.c.url, _POSTS.c.author,
+                   _POSTS.c.content_hash).where(_POSTS.c.id == bindparam("post_id"))
+
+
+def _ref(post) -> PostRef:
+    """The reference to check, from a `Post` or a row of its columns."""
     handle = post.author if post.platform == "twitter" else None
     return PostRef(post.platform, post.post_key, post.url, handle=handle)
 
@@ -101,11 +109,11 @@ class Rechecker:
 
     async def _check(self, post_id: int) -> None:
         async with self._limit:
-            with self.store.session() as session:
-                post = session.get(Post, post_id)
-                if post is None:
-                    return
-                ref, known_hash = _ref(post), post.content_hash
+            with self.store.engine.connect() as connection:
+                post = connection.execute(_TO_CHECK, {"post_id": post_id}).first()
+            if post is None:
+                return
+            ref, known_hash = _ref(post), post.content_hash
             try:
                 visit = await self.observer.visit(ref, Purpose.CHECK)
                 if _changed(visit, known_hash):
