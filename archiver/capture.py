@@ -157,11 +157,10 @@ class Capturer:
             try:
                 visit = await self.observer.visit(ref, Purpose.CAPTURE)
                 await asyncio.to_thread(self.observer.writer.sync)
-                with store_errors(), self.store.session(write=True) as session:
+                with store_errors(), self.store.writing() as connection:
                     post, outcome, transition = record_visit(
-                        session, visit, "capture", self.settings, source_url=text
+                        connection, visit, "capture", self.settings, source_url=text
                     )
-                    session.commit()
             except (WarcError, StoreError):
                 raise  # the disk or the database failed: stop the run, say why
             except ArchiverError as exc:

@@ -120,11 +120,10 @@ class Rechecker:
                     # Edited: take everything again so the new version is archived in full.
                     visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE))
                 await asyncio.to_thread(self.observer.writer.sync)
-                with store_errors(), self.store.session(write=True) as session:
+                with store_errors(), self.store.writing() as connection:
                     stored, outcome, transition = record_visit(
-                        session, visit, "recheck", self.settings, run_id=self.run_id,
+                        connection, visit, "recheck", self.settings, run_id=self.run_id,
                         lease_owner=self.worker_id)
-                    session.commit()
             except (WarcError, StoreError):
                 raise  # the disk or the database failed: stop the run, say why
             except LeaseLost as exc:

@@ -15,7 +15,7 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
@@ -146,10 +146,21 @@ class Store:
 
     def session(self, write: bool = False) -> Session:
         """A session; ``write=True`` for one that will write (it takes the write lock first)."""
-        session = Session(self.engine, expire_on_commit=False, info={"known_warc_files": self._known_files})
+        session = Session(self.engine, expire_on_commit=False)
         if write and self.is_sqlite:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         return session
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A plain connection in a write transaction (IMMEDIATE on SQLite), committed on
+        a normal exit and rolled back on an exception. For the per-post writes of a run,
+        which need no ORM session."""
+        options = {"sqlite_begin": "IMMEDIATE"} if self.is_sqlite else {}
+        with self.engine.connect().execution_options(**options) as connection:
+            connection.info.setdefault("known_warc_files", self._known_files)
+            with connection.begin():
+                yield connection
 
     def close(self) -> None:
         self.engine.dispose()

@@ -87,7 +87,7 @@ def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
 
 
 def record_visit(
-    session: Session, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
+    connection: Connection, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
     run_id: int | None = None, lease_owner: str | None = None,
 ) -> tuple[Post, Outcome, Transition | None]:
     """Store a visit: the post (created or updated), its observation, its records, its state.
@@ -97,13 +97,12 @@ def record_visit(
     worker — otherwise another worker took it over and this visit is not stored
     (`LeaseLost`) — and the lease is released.
 
-    Runs once per post of every capture and recheck, so it speaks SQL on the session's
-    connection (the post as a detached model, plain INSERTs and an UPDATE of the columns
-    that changed) rather than through the ORM's unit of work, whose bookkeeping was most
-    of the time spent here.
+    Runs once per post of every capture and recheck, in the caller's write transaction
+    (`Store.writing`), so it speaks plain SQL — the post as a detached model, INSERTs and
+    an UPDATE of the columns that changed — rather than going through the ORM's session
+    and unit of work, whose bookkeeping was most of the time spent here.
     """
     now = visit.started_at
-    connection = session.connection()
     row = connection.execute(_POST_BY_REF, {"platform": visit.ref.platform, "key": visit.ref.key}).mappings().first()
     stored: dict[str, object] = dict(row) if row is not None else {}
     if lease_owner is not None:
@@ -151,7 +150,7 @@ def record_visit(
     if visit.metadata_record is not None:
         names.add(visit.metadata_record.warc_file)
     for name in sorted(names):
-        _ensure_file(session, connection, name, now)
+        _ensure_file(connection, name, now)
     observation_id = connection.scalar(_INSERT_OBSERVATION, {
         "post_id": post.id, "observed_at": now, "trigger": trigger, "outcome": outcome,
         "evidence_json": json.dumps({**visit.classification.evidence(), "attempts": visit.attempts,
@@ -197,10 +196,10 @@ def _update_content(post: Post, visit: Visit) -> None:
         post.url = data.canonical_url
 
 
-def _ensure_file(session: Session, connection: Connection, name: str, now: datetime) -> None:
-    # Names already seen committed in the database (kept by the Store, shared by its
-    # sessions) need no query: WARC file rows are never deleted.
-    known: set[str] = session.info.get("known_warc_files", set())
+def _ensure_file(connection: Connection, name: str, now: datetime) -> None:
+    # Names already seen committed in the database (kept by the Store, handed to its
+    # connections by `Store.writing`) need no query: WARC file rows are never deleted.
+    known: set[str] = connection.info.get("known_warc_files", set())
     if name in known:
         return
     if connection.execute(_FILE_BY_NAME, {"file_name": name}).first() is None:
