@@ -6,7 +6,8 @@ time to select the due posts out of 1,000,000.
 The archive is generated directly (post rows and their capture observation,
 as a capture would leave them), so the figures are those of the recheck run
 alone. The baseline makes the same two status requests per post (syndication
-and oEmbed) at the same concurrency and writes them with warcio, nothing else.
+and oEmbed) at the same concurrency and writes them with warcio, nothing else. A third
+variant shares the workload between `archiver worker --once` processes (``--workers``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,42 @@ def run_archiver(args) -> dict:
             "cpu": cpu1 - cpu0, "rss_mb": rss}
 
 
+def run_workers(args) -> dict:
+    """The same workload shared by ``args.workers`` `archiver worker --once` processes
+    (leases in SQLite), each with its share of the concurrency: as many requests in flight
+    in all as the other variants, spread over the cores."""
+    import os
+    import resource
+    import subprocess
+
+    from sqlmodel import func, select
+
+    from archiver.config import Settings
+    from archiver.store import Observation, Store
+
+    home = Path(args.home) / "a"
+    store = Store(Settings(home=home))
+    seed_store(store, args.posts)
+    share = max(args.concurrency // args.workers, 1)
+    env = dict(os.environ, ARCHIVER_HOME=str(home), ARCHIVER_URL_REWRITE=args.rewrite, ARCHIVER_POLITENESS_DELAY="0",
+               ARCHIVER_CONCURRENCY=str(share), ARCHIVER_PER_HOST_CONCURRENCY=str(share),
+               ARCHIVER_WORKER_BATCH="200")
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "archiver", "worker", "--once", "--id", f"bench{n}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(args.workers)]
+    errors = [p.communicate()[1] for p in procs]
+    wall = time.perf_counter() - t0
+    if any(p.returncode for p in procs):
+        raise SystemExit(b"\n".join(errors).decode(errors="replace"))
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with store.session() as session:
+        rows = dict(session.exec(select(Observation.outcome, func.count()).where(Observation.trigger == "recheck")
+                                 .group_by(Observation.outcome)).all())
+    alive = sum(n for outcome, n in rows.items() if outcome.value == "alive")
+    return {"ok": alive, "failed": sum(rows.values()) - alive, "wall": wall, "cpu": r.ru_utime + r.ru_stime,
+            "rss_mb": r.ru_maxrss / 1024}
+
+
 def run_baseline(args) -> dict:
     import httpx
     from warcio.statusandheaders import StatusAndHeaders
@@ -158,20 +195,27 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--rewrite", default="")
     parser.add_argument("--home")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes for the shared-workload variant")
     args = parser.parse_args()
     if args.child:
-        runner = {"archiver": run_archiver, "baseline": run_baseline, "due": run_due}[args.child]
+        runner = {"archiver": run_archiver, "baseline": run_baseline, "due": run_due, "workers": run_workers}[args.child]
         print(json.dumps(runner(args)))
         return
-    common = ["--posts", str(args.posts), "--concurrency", str(args.concurrency), "--store-posts", str(args.store_posts)]
+    common = ["--posts", str(args.posts), "--concurrency", str(args.concurrency), "--store-posts", str(args.store_posts),
+              "--workers", str(args.workers)]
     with simulator(args.posts, args.latency) as rewrite:
-        results = {v: run_child(Path(__file__), v, common + ["--rewrite", rewrite]) for v in ("baseline", "archiver")}
+        results = {v: run_child(Path(__file__), v, common + ["--rewrite", rewrite])
+                   for v in ("baseline", "archiver", "workers")}
     due = run_child(Path(__file__), "due", common)
     print_table(f"recheck benchmark: {args.posts} tweets (2 status requests each), {args.latency * 1000:.0f} ms "
                 f"simulated latency, concurrency {args.concurrency}; {machine()}", "checks", results)
     base, ours = results["baseline"], results["archiver"]
     print(f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x "
           f"(non-alive outcomes in archiver's run: {ours['failed']})")
+    shared = results["workers"]
+    print(f"{args.workers} archiver workers (a share of concurrency {args.concurrency} each) / baseline throughput: "
+          f"{(shared['ok'] / shared['wall']) / (base['ok'] / base['wall']):.2f}x "
+          f"(non-alive outcomes: {shared['failed']}; CPU and peak memory: all workers, the largest one's peak)")
     print(f"due-post selection out of {due['posts']:,} posts ({due['due']:,} due): all due ids "
           f"{due['all_due_ms']:.1f} ms, first 1,000 {due['first_1000_ms']:.1f} ms (best of 5; seeding took {due['seed_s']:.0f} s)")
 
