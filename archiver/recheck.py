@@ -18,21 +18,20 @@ from datetime import datetime
 from typing import Callable, Iterable, Sequence
 
 import httpx
-from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from .config import Settings
 from .errors import ArchiverError, LeaseLost, StoreError, WarcError
 from .fetcher import utcnow
 from .observe import Observer, Visit, main_record
-from .platforms.base import PostRef, Purpose
+from .platforms.base import Purpose
 from .repair import Repair, repair_torn_files
 from .runlock import RunLock
 from .session import open_run
 from .status import OutcomeKind
 from .store import Post, Run, Store
 from .store.db import store_errors
-from .store.queries import Transition, record_visit
+from .store.queries import Transition, post_to_check, record_visit
 from .window import run_windowed
 
 Progress = Callable[["CheckResult"], None]
@@ -79,18 +78,6 @@ def due_post_ids(store: Store, now: datetime, limit: int | None = None) -> list[
         return list(session.exec(query))
 
 
-_POSTS = Post.__table__
-# What a check needs of a post, read with a plain connection: built once, run per post.
-_TO_CHECK = select(_POSTS.c.platform, _POSTS.c.post_key, _POSTS.c.url, _POSTS.c.author,
-                   _POSTS.c.content_hash).where(_POSTS.c.id == bindparam("post_id"))
-
-
-def _ref(post) -> PostRef:
-    """The reference to check, from a `Post` or a row of its columns."""
-    handle = post.author if post.platform == "twitter" else None
-    return PostRef(post.platform, post.post_key, post.url, handle=handle)
-
-
 class Rechecker:
     def __init__(self, settings: Settings, store: Store, observer: Observer, run_id: int | None,
                  progress: Progress | None = None, worker_id: str | None = None):
@@ -110,10 +97,10 @@ class Rechecker:
     async def _check(self, post_id: int) -> None:
         async with self._limit:
             with self.store.engine.connect() as connection:
-                post = connection.execute(_TO_CHECK, {"post_id": post_id}).first()
-            if post is None:
+                target = post_to_check(connection, post_id)
+            if target is None:
                 return
-            ref, known_hash = _ref(post), post.content_hash
+            ref, known_hash = target
             try:
                 visit = await self.observer.visit(ref, Purpose.CHECK)
                 if _changed(visit, known_hash):

@@ -112,9 +112,24 @@ def test_recapturing_an_unchanged_post_writes_revisits(cli_env, run_cli):
     files = warc_files(cli_env.home)
     second = files[-1]
     with open(second, "rb") as fh:
-        types = [r.rec_type for r in ArchiveIterator(fh)]
+        records = [(r.rec_type, r.rec_headers) for r in ArchiveIterator(fh)]
+    types = [t for t, _ in records]
     assert "revisit" in types
     assert types.count("response") == 0  # syndication, oEmbed, page and the photo all unchanged
+    # Each revisit names the earlier response of the same URL with the same payload
+    # (found in the database: this is a new process).
+    originals = {}
+    for path in files[:-1]:
+        with open(path, "rb") as fh:
+            for r in ArchiveIterator(fh):
+                if r.rec_type == "response":
+                    originals[r.rec_headers.get_header("WARC-Record-ID")] = r.rec_headers
+    for kind, headers in records:
+        if kind != "revisit":
+            continue
+        original = originals[headers.get_header("WARC-Refers-To")]
+        assert original.get_header("WARC-Target-URI") == headers.get_header("WARC-Target-URI")
+        assert original.get_header("WARC-Payload-Digest") == headers.get_header("WARC-Payload-Digest")
     # Only headers, request records and the metadata record: a few KB.
     assert second.stat().st_size < 6_000
     assert second.stat().st_size < first_size

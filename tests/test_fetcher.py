@@ -230,3 +230,24 @@ def test_retry_after_parsing():
     assert retry_after_seconds("120", NOW) == 120
     assert retry_after_seconds("Thu, 01 Jan 2026 00:01:00 GMT", NOW) == 60
     assert retry_after_seconds("soon", NOW) is None
+
+
+def test_a_kept_alive_socket_reads_as_readable_once_the_server_hangs_up():
+    # The connection pool asks this before reusing a connection (httpcore's has_expired):
+    # a wrong answer would send requests down connections the server already closed.
+    import socket
+
+    from archiver.addresses import _readable
+
+    ours, theirs = socket.socketpair()
+    try:
+        assert _readable(ours) is False          # idle, nothing to read
+        theirs.sendall(b"x")
+        assert _readable(ours) is True           # data waiting
+        ours.recv(1)
+        theirs.close()
+        assert _readable(ours) is True           # the peer hung up: a read returns b""
+    finally:
+        ours.close()
+    assert _readable(ours) is True               # a closed socket counts as gone
+    assert _readable(None) is True

@@ -124,7 +124,6 @@ class Store:
                 fd = os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
         self.engine = make_engine(self.url)
-        self._known_files: set[str] = set()  # see queries._ensure_file
         try:
             if not inspect(self.engine).has_table("alembic_version") or self._behind():
                 upgrade(self.url, self.engine)
@@ -158,7 +157,6 @@ class Store:
         which need no ORM session."""
         options = {"sqlite_begin": "IMMEDIATE"} if self.is_sqlite else {}
         with self.engine.connect().execution_options(**options) as connection:
-            connection.info.setdefault("known_warc_files", self._known_files)
             with connection.begin():
                 yield connection
 

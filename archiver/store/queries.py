@@ -61,14 +61,16 @@ _POINTS = select(_OBSERVATIONS.c.observed_at, _OBSERVATIONS.c.outcome).where(
 _INSERT_OBSERVATION = _OBSERVATIONS.insert().returning(_OBSERVATIONS.c.id)
 _SET_MAIN_RECORD = _OBSERVATIONS.update().where(_OBSERVATIONS.c.id == bindparam("row_id"))
 _INSERT_RECORDS = _RECORDS.insert().returning(_RECORDS.c.id, sort_by_parameter_order=True)
+_TO_CHECK = select(_POSTS.c.platform, _POSTS.c.post_key, _POSTS.c.url, _POSTS.c.author,
+                   _POSTS.c.content_hash).where(_POSTS.c.id == bindparam("post_id"))
 _FILE_BY_NAME = select(_FILES.c.name).where(_FILES.c.name == bindparam("file_name"))
 _INSERT_FILE = _FILES.insert()
 
 
-def last_responses(connection: Session | Connection, uris: Iterable[str]) -> dict[str, tuple[str, RevisitOf]]:
+def last_responses(connection: Connection, uris: Iterable[str]) -> dict[str, tuple[str, RevisitOf]]:
     """The last full response recorded for each of ``uris``: its payload digest and where it is.
 
-    Asked for every batch of responses written, so it takes a plain connection too (no ORM
+    Asked for every batch of responses written, so it runs on a plain connection (no ORM
     session). One indexed lookup per URI (``ix_warc_record_uri``, newest first): a GROUP BY
     over all of a URI's records would read its whole history.
     """
@@ -78,6 +80,15 @@ def last_responses(connection: Session | Connection, uris: Iterable[str]) -> dic
         if row is not None and row.payload_digest:
             found[uri] = (row.payload_digest, RevisitOf(row.record_id, uri, row.recorded_at))
     return found
+
+
+def post_to_check(connection: Connection, post_id: int) -> tuple[PostRef, str | None] | None:
+    """What a recheck needs of a post: the reference to visit and its last content hash."""
+    row = connection.execute(_TO_CHECK, {"post_id": post_id}).first()
+    if row is None:
+        return None
+    handle = row.author if row.platform == "twitter" else None
+    return PostRef(row.platform, row.post_key, row.url, handle=handle), row.content_hash
 
 
 def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
@@ -105,20 +116,18 @@ def record_visit(
     now = visit.started_at
     row = connection.execute(_POST_BY_REF, {"platform": visit.ref.platform, "key": visit.ref.key}).mappings().first()
     stored: dict[str, object] = dict(row) if row is not None else {}
-    if lease_owner is not None:
-        if not stored or stored["lease_owner"] != lease_owner:
-            raise LeaseLost(f"{visit.ref.url}: the lease of worker {lease_owner} expired; another worker has it")
-        stored_lease = {"lease_owner": None, "lease_until": None}
-    else:
-        stored_lease = {}
+    if lease_owner is not None and stored.get("lease_owner") != lease_owner:
+        raise LeaseLost(f"{visit.ref.url}: the lease of worker {lease_owner} expired; another worker has it")
     earlier: list[ObservationPoint] = []
     if not stored:
         post = Post(platform=visit.ref.platform, post_key=visit.ref.key, url=visit.ref.url,
                     source_url=source_url or visit.resolved_from or visit.ref.url,
                     author=visit.ref.handle, first_captured_at=now)
     else:
-        post = Post(**{**stored, **stored_lease})
+        post = Post(**stored)
         earlier = _points(connection, post.id)
+        if lease_owner is not None:
+            post.lease_owner = post.lease_until = None  # the check is done: the lease is released
     before = post.status
     outcome = visit.outcome
     data = visit.data
@@ -197,15 +206,8 @@ def _update_content(post: Post, visit: Visit) -> None:
 
 
 def _ensure_file(connection: Connection, name: str, now: datetime) -> None:
-    # Names already seen committed in the database (kept by the Store, handed to its
-    # connections by `Store.writing`) need no query: WARC file rows are never deleted.
-    known: set[str] = connection.info.get("known_warc_files", set())
-    if name in known:
-        return
     if connection.execute(_FILE_BY_NAME, {"file_name": name}).first() is None:
         connection.execute(_INSERT_FILE, {"name": name, "created_at": now})
-    else:
-        known.add(name)
 
 
 def _points(connection: Connection, post_id: int | None) -> list[ObservationPoint]:
