@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from .errors import UnsupportedURL
 
@@ -25,38 +25,49 @@ TRACKING_PREFIXES = ("utm_", "__cft__", "__xts__")
 
 @dataclass(frozen=True)
 class WebURL:
-    """An http(s) URL split into parts, host lower-cased and IDNA-encoded."""
+    """An http(s) URL, normalised only as RFC 3986 §6.2.2 allows.
+
+    Scheme and host are lower-cased (the host IDNA-encoded), a default port is
+    dropped, an empty path becomes ``/``, dot segments are removed, percent
+    escapes get upper-case hex and unreserved characters are decoded; nothing
+    else changes. A trailing slash, empty segments, the query's order and
+    spelling are kept: ``/a/`` and ``/a`` can be different pages, and the URL a
+    user cited is the one fetched and recorded.
+    """
 
     scheme: str
     host: str
     port: int | None
     path: str
-    query: tuple[tuple[str, str], ...]
+    query: str = ""
 
     @property
     def segments(self) -> list[str]:
         """The path's non-empty segments, each percent-decoded (an encoded slash stays inside its segment)."""
         return [unquote(s) for s in self.path.split("/") if s]
 
+    @property
+    def params(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query, keep_blank_values=True)
+
     def param(self, name: str) -> str | None:
-        for key, value in self.query:
+        for key, value in self.params:
             if key == name:
                 return value
         return None
 
     def without_tracking(self) -> "WebURL":
-        kept = tuple(
-            (k, v)
-            for k, v in self.query
-            if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)
-        )
-        return WebURL(self.scheme, self.host, self.port, self.path, kept)
+        """The same URL without parameters that identify the click, not the content."""
+        kept = [(k, v) for k, v in self.params
+                if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)]
+        query = self.query if len(kept) == len(self.params) else urlencode(kept)
+        return WebURL(self.scheme, self.host, self.port, self.path, query)
 
     def __str__(self) -> str:
         netloc = self.host if ":" not in self.host else f"[{self.host}]"
         if self.port is not None:
             netloc = f"{netloc}:{self.port}"
-        return urlunsplit((self.scheme, netloc, self.path or "/", urlencode(self.query), ""))
+        return f"{self.scheme}://{netloc}{self.path or '/'}" + (f"?{self.query}" if self.query else "")
 
     @property
     def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -100,28 +111,65 @@ def parse_url(text: str) -> WebURL:
     if not host:
         raise UnsupportedURL(f"not a URL: {shown} has no host")
     host = _normalise_host(host, shown)
-    path = _normalise_path(parts.path)
-    query = tuple(parse_qsl(parts.query, keep_blank_values=True))
-    return WebURL(scheme, host, port, path or "/", query)
+    if port == DEFAULT_PORTS[scheme]:
+        port = None  # RFC 3986 §6.2.3: the scheme's default port is the same URL
+    path = remove_dot_segments(normalise_escapes(parts.path, PATH_SAFE)) or "/"
+    query = normalise_escapes(parts.query, QUERY_SAFE)
+    return WebURL(scheme, host, port, path, query)
 
 
-def _normalise_path(path: str) -> str:
-    """Dot segments removed (RFC 3986 §5.2.4), each segment percent-encoded the same way.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# RFC 3986 §2.3 unreserved characters: their escapes are decoded (§6.2.2.2).
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# Characters kept as they are in a path (pchar and "/", §3.3) and in a query (§3.4).
+# Anything else (spaces, non-ASCII, quotes, "<") is percent-encoded as UTF-8, as a
+# browser does before sending a request.
+PATH_SAFE = frozenset(UNRESERVED | set("!$&'()*+,;=:@/"))
+QUERY_SAFE = frozenset(PATH_SAFE | set("?"))
+_HEX = frozenset("0123456789abcdefABCDEF")
 
-    Encoded slashes stay encoded: ``a%2Fb`` is one segment, as it is to the server.
-    """
+
+def normalise_escapes(text: str, safe: frozenset[str]) -> str:
+    """Percent-encoding normalised (RFC 3986 §6.2.2.1-2): upper-case hex, unreserved
+    characters decoded, characters that may not appear raw encoded as UTF-8.
+    Reserved characters keep their form, encoded or not: ``%2F`` and ``/`` differ."""
     out: list[str] = []
-    for segment in path.split("/")[1:] if path.startswith("/") else path.split("/"):
-        decoded = unquote(segment)
-        if decoded == ".":
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "%" and i + 2 < n and text[i + 1] in _HEX and text[i + 2] in _HEX:
+            decoded = chr(int(text[i + 1:i + 3], 16))
+            out.append(decoded if decoded in UNRESERVED else "%" + text[i + 1:i + 3].upper())
+            i += 3
             continue
-        if decoded == "..":
+        out.append(ch if ch in safe else quote(ch, safe=""))
+        i += 1
+    return "".join(out)
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4, as written: only ``.`` and ``..`` segments go; empty ones stay."""
+    if "." not in path:
+        return path
+    out: list[str] = []
+    segments = path.split("/")
+    absolute = path.startswith("/")
+    if absolute:
+        segments = segments[1:]
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                out.append("")
+            continue
+        if segment == "..":
             if out:
                 out.pop()
+            if last:
+                out.append("")
             continue
-        out.append(quote(decoded, safe=":@!$&'()*+,;=-._~"))
-    trailing = "/" if path.endswith(("/", "/.", "/..")) and out else ""
-    return "/" + "/".join(out) + trailing
+        out.append(segment)
+    return ("/" if absolute else "") + "/".join(out)
 
 
 def _normalise_host(host: str, shown: str) -> str:

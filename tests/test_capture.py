@@ -188,3 +188,36 @@ def test_usage_errors_exit_2(cli_env, run_cli):
     code, _, err = run_cli("capture")
     assert code == 2
     assert "give at least one URL" in err
+
+
+def test_a_trailing_slash_is_fetched_and_recorded_as_given(tmp_path):
+    """Issue 10: ``https://example.org/a/`` is requested as ``/a/`` and archived under that URL."""
+    import httpx
+
+    from archiver.capture import capture
+    from archiver.config import Settings
+    from archiver.store import Store
+    from tests.conftest import Body
+
+    paths = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.raw_path.decode())
+        if request.url.raw_path == b"/2022/03/an-article/":
+            body = b"<html><head><title>An article</title></head><body>text</body></html>"
+            return httpx.Response(200, headers={"Content-Type": "text/html"}, stream=Body(body))
+        return httpx.Response(404, headers={"Content-Type": "text/html"}, stream=Body(b"nope"))
+
+    settings = Settings(home=tmp_path / "a", politeness_delay=0, retries=0)
+    store = Store(settings)
+    report = capture(settings, store, ["https://example.org/2022/03/an-article/"],
+                     transport=httpx.MockTransport(handler))
+    store.close()
+    assert report.captured_count == 1, report.items
+    assert paths == ["/2022/03/an-article/"]
+    targets = []
+    for path in warc_files(settings.home):
+        with open(path, "rb") as fh:
+            targets += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
+                        if r.rec_type == "response"]
+    assert targets == ["https://example.org/2022/03/an-article/"]

@@ -14,8 +14,10 @@ NAME = "web"
 
 
 def recognise(url: WebURL) -> PostRef:
-    clean = str(url.without_tracking())
-    return PostRef(NAME, clean, clean)
+    # A page is fetched and recorded exactly as cited, normalised only as RFC 3986
+    # allows (`parse_url`): its query may matter to the server, so nothing is dropped.
+    exact = str(url)
+    return PostRef(NAME, exact, exact)
 
 
 def plan(ref: PostRef, purpose: Purpose) -> list[FetchRequest]:

@@ -10,10 +10,12 @@ from archiver.platforms.web import classify, parse
 from archiver.status import Outcome
 
 
-def test_recognise_keeps_the_page_and_drops_tracking():
+def test_recognise_keeps_the_page_as_cited():
+    # Issue 10: fetched and recorded exactly as given; only the fragment (never sent) goes.
     ref = recognise("https://News.Example.org/a/b.html?id=3&utm_source=x&fbclid=y#top")
-    assert (ref.platform, ref.key, ref.url) == ("web", "https://news.example.org/a/b.html?id=3",
-                                                "https://news.example.org/a/b.html?id=3")
+    assert (ref.platform, ref.key, ref.url) == (
+        "web", "https://news.example.org/a/b.html?id=3&utm_source=x&fbclid=y",
+        "https://news.example.org/a/b.html?id=3&utm_source=x&fbclid=y")
 
 
 def test_parse_reads_title_description_and_image():
