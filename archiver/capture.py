@@ -24,7 +24,7 @@ from .platforms.base import PostRef, Purpose
 from .seeds import post_links
 from .repair import Repair, repair_torn_files
 from .session import open_run
-from .status import OutcomeKind
+from .status import OutcomeKind, PostState
 from .store import Store
 from .store.db import store_errors
 from .store.queries import Transition, record_visit
@@ -171,6 +171,9 @@ class Capturer:
         ok = outcome.kind is OutcomeKind.ALIVE
         note = visit.classification.note
         message = f"captured {post.url}" if ok else f"{post.url}: {outcome.value}" + (f" ({note})" if note else "")
+        if post.status is PostState.NEVER_SEEN:
+            # Issue 10: kept and rechecked, but never reported as vanished until seen alive.
+            message = f"never seen alive: {message}"
         self._done(CaptureItem(text, ok, message, post.id, visit.ref.ref, outcome.value, post.url))
         return visit
 

@@ -316,6 +316,7 @@ class ReportFormat(str, Enum):
 class ReportStatus(str, Enum):
     vanished = "vanished"
     suspect = "suspect"
+    never_seen = "never_seen"
     all = "all"
 
 
@@ -326,7 +327,7 @@ def report(
     since: Optional[str] = typer.Option(None, "--since", help="Only posts gone on or after DATE (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only posts gone on or before DATE."),
     platform: Optional[str] = typer.Option(None, "--platform", help="Only posts of this platform."),
-    status: ReportStatus = typer.Option(ReportStatus.vanished, "--status", help="vanished, suspect or all."),
+    status: ReportStatus = typer.Option(ReportStatus.vanished, "--status", help="vanished, suspect, never_seen or all."),
     seeds: Optional[Path] = typer.Option(None, "--seeds", help="Only the posts named in this seed list."),
 ) -> None:
     """Export the deletion report: what vanished, when, what it said, and the evidence."""

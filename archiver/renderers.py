@@ -18,7 +18,7 @@ import re
 from datetime import datetime, timezone
 
 from . import __version__
-from .report import Report, ReportPost
+from .report import Report, ReportPost, never_seen_note, sections
 
 CSV_COLUMNS = [
     "platform", "url", "post_id", "author", "author_name", "created_at", "text", "text_source", "media",
@@ -126,28 +126,45 @@ def render_markdown(report: Report) -> bytes:
            f"{report.total_posts} posts ({_counts(report)}).", ""]
     if not report.posts:
         out += [_empty_sentence(report), ""]
-    for post in report.posts:
-        who = f"{_md(post.author_name)} (@{_md(post.author)})" if post.author else _md(post.author_name or post.platform)
-        out += [f"## {who}, {human(post.created_at)}", ""]
-        for line in (post.text or "(no text archived)").splitlines() or [""]:
-            out.append(f"> {_md(line)}")
-        out += ["",
-                f"- **Post:** <{post.url}> ({post.platform})",
-                f"- **Status:** {post.status}" + (f", {post.reason.replace('_', ' ')}" if post.reason else "")
-                + (f" (certainty: {post.certainty}, {post.certainty_note})" if post.certainty else ""),
-                f"- **First captured:** {human(post.first_captured_at)}",
-                f"- **Last seen alive:** {human(post.last_seen_alive_at)}",
-                f"- **First seen gone:** {human(post.first_seen_gone_at)}",
-                f"- **Confirmed vanished:** {human(post.vanished_at)}",
-                f"- **Observations:** {post.observations}"]
-        if post.media:
-            out.append("- **Media:** " + ", ".join(f"{m.kind} <{m.url}>" for m in post.media))
-        if post.evidence:
-            ev = post.evidence
-            out.append(f"- **Evidence:** `{ev.warc_file}` at offset {ev.offset}, record `{ev.record_id}`, "
-                       f"payload digest `{ev.payload_digest}`, file SHA-256 `{ev.warc_sha256 or 'not yet recorded'}`")
-        out.append("")
+    for heading, posts in sections(report):
+        level = "###" if heading else "##"
+        if heading:
+            out += [f"## {_md(heading)}", ""]
+        for post in posts:
+            out += _md_never_seen(post, level) if post.status == "never_seen" else _md_post(post, level)
     return "\n".join(out).encode("utf-8")
+
+
+def _md_post(post: ReportPost, level: str) -> list[str]:
+    who = f"{_md(post.author_name)} (@{_md(post.author)})" if post.author else _md(post.author_name or post.platform)
+    out = [f"{level} {who}, {human(post.created_at)}", ""]
+    for line in (post.text or "(no text archived)").splitlines() or [""]:
+        out.append(f"> {_md(line)}")
+    out += ["",
+            f"- **Post:** <{post.url}> ({post.platform})",
+            f"- **Status:** {post.status}" + (f", {post.reason.replace('_', ' ')}" if post.reason else "")
+            + (f" (certainty: {post.certainty}, {post.certainty_note})" if post.certainty else ""),
+            f"- **First captured:** {human(post.first_captured_at)}",
+            f"- **Last seen alive:** {human(post.last_seen_alive_at)}",
+            f"- **First seen gone:** {human(post.first_seen_gone_at)}",
+            f"- **Confirmed vanished:** {human(post.vanished_at)}",
+            f"- **Observations:** {post.observations}"]
+    if post.media:
+        out.append("- **Media:** " + ", ".join(f"{m.kind} <{m.url}>" for m in post.media))
+    if post.evidence:
+        ev = post.evidence
+        out.append(f"- **Evidence:** `{ev.warc_file}` at offset {ev.offset}, record `{ev.record_id}`, "
+                   f"payload digest `{ev.payload_digest}`, file SHA-256 `{ev.warc_sha256 or 'not yet recorded'}`")
+    out.append("")
+    return out
+
+
+def _md_never_seen(post: ReportPost, level: str) -> list[str]:
+    """A post never seen alive: what was asked for and what came back, no claim about its author or text."""
+    return [f"{level} <{post.url}>", "",
+            f"- **Status:** never seen alive: {_md(never_seen_note(post))}",
+            f"- **First tried:** {human(post.first_captured_at)}",
+            f"- **Observations:** {post.observations}", ""]
 
 
 def _counts(report: Report) -> str:
@@ -224,7 +241,10 @@ def render_html(report: Report) -> bytes:
         parts.append(f"<p class=\"empty\">{_e(_empty_sentence(report))}</p>")
     else:
         parts.append(_summary_table(report))
-        parts.extend(_card(post) for post in report.posts)
+        for heading, posts in sections(report):
+            if heading:
+                parts.append(f"<h2>{_e(heading)}</h2>")
+            parts.extend(_never_seen_card(post) if post.status == "never_seen" else _card(post) for post in posts)
     parts.append(f"</main><script>{SCRIPT}</script></body></html>")
     return "".join(parts).encode("utf-8")
 
@@ -233,11 +253,15 @@ def _summary_table(report: Report) -> str:
     rows = []
     for post in report.posts:
         text = " ".join((post.text or "").split())
+        never = post.status == "never_seen"  # nothing archived: no author or time is claimed
+        author = "" if never else ("@" + post.author) if post.author else post.author_name or ""
+        created = None if never else post.created_at
+        text = post.url if never else text
         rows.append(
             "<tr>"
             f"<td>{_e(post.platform)}</td>"
-            f"<td>{_e(('@' + post.author) if post.author else post.author_name or '')}</td>"
-            f"<td data-v=\"{_e(iso(post.created_at))}\">{_e(human(post.created_at))}</td>"
+            f"<td>{_e(author)}</td>"
+            f"<td data-v=\"{_e(iso(created))}\">{_e(human(created) if created else '')}</td>"
             f"<td><a href=\"#post-{post.id}\">{_e(text[:80] + ('…' if len(text) > 80 else ''))}</a></td>"
             f"<td>{_e((post.reason or post.status).replace('_', ' '))}</td>"
             f"<td data-v=\"{_e(iso(post.last_seen_alive_at))}\">{_e(human(post.last_seen_alive_at))}</td>"
@@ -287,6 +311,22 @@ def _card(post: ReportPost) -> str:
         f"<dt>confirmed vanished</dt><dd>{_e(human(post.vanished_at))}</dd>"
         f"<dt>reason</dt><dd>{_e(reason)}</dd><dt>certainty</dt><dd>{_e(certainty)}</dd>"
         f"<dt>observations</dt><dd>{post.observations}</dd>{evidence}</dl>"
+        f"<details><summary>Timeline of observations</summary><ol class=\"timeline\">{timeline}</ol></details>"
+        "</article>")
+
+
+def _never_seen_card(post: ReportPost) -> str:
+    timeline = "".join(
+        f"<li class=\"{_kind(t.outcome)}\">{_e(human(t.at))} — {_e(t.trigger)}: <b>{_e(t.outcome)}</b>"
+        + (f" — {_e(t.note)}" if t.note else "") + "</li>" for t in post.timeline)
+    return (
+        f"<article class=\"card\" id=\"post-{post.id}\"><div class=\"head\">"
+        f"<div class=\"name\">{_e(post.url)}</div>"
+        f"<span class=\"badge never_seen\">never seen alive</span></div>"
+        f"<p class=\"meta\">{_e(never_seen_note(post))}</p>"
+        f"<dl><dt>post</dt><dd>{_e(post.url)}</dd><dt>platform</dt><dd>{_e(post.platform)} {_e(post.post_id)}</dd>"
+        f"<dt>first tried</dt><dd>{_e(human(post.first_captured_at))}</dd>"
+        f"<dt>observations</dt><dd>{post.observations}</dd></dl>"
         f"<details><summary>Timeline of observations</summary><ol class=\"timeline\">{timeline}</ol></details>"
         "</article>")
 

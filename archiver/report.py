@@ -24,7 +24,7 @@ from .store.queries import captures_of, iter_posts, observations_of
 from .warc import read_record
 
 MAX_INLINE_IMAGE = 5 * 1024 * 1024
-STATUS_CHOICES = ("vanished", "suspect", "all")
+STATUS_CHOICES = ("vanished", "suspect", "never_seen", "all")
 
 
 @dataclass
@@ -95,6 +95,44 @@ class Report:
     posts: list[ReportPost]
 
 
+# The report's sections, in the order they are shown (issue 10). A report of one status
+# shows its posts without a heading, except ``never_seen``, whose heading says what it means.
+SECTIONS = (
+    ("vanished", "Vanished"),
+    ("suspect", "Suspect: seen gone, not yet confirmed"),
+    ("restored", "Restored: vanished, then seen again"),
+    ("unknown", "Unknown: seen alive, then only login walls, rate limits or errors"),
+    ("alive", "Alive"),
+    ("never_seen", "Never seen alive: gone before the first capture, or never existed"),
+)
+
+
+def sections(report: "Report") -> list[tuple[str | None, list["ReportPost"]]]:
+    """The report's posts grouped by status, each with its heading (None: no heading needed)."""
+    grouped: dict[str, list[ReportPost]] = {}
+    for post in report.posts:
+        grouped.setdefault(post.status, []).append(post)
+    single = report.filters.get("status") not in ("all", None)
+    return [(None if single and status != "never_seen" else title, grouped[status])
+            for status, title in SECTIONS if grouped.get(status)]
+
+
+def never_seen_note(post: "ReportPost") -> str:
+    """What archiver saw of a post it never saw alive, in one sentence."""
+    outcomes = [t.outcome for t in post.timeline]
+    latest = post.timeline[-1] if post.timeline else None
+    if latest is None:
+        return "no observation yet"
+    said = f"latest look: {latest.outcome.replace('_', ' ')}" + (f" ({latest.note})" if latest.note else "")
+    if not any(o in GONE_OUTCOMES for o in outcomes):
+        return f"no look so far has shown whether it exists; {said}"
+    return f"archiver has never seen this post; {said}"
+
+
+GONE_OUTCOMES = frozenset({"deleted", "account_suspended", "account_gone", "protected", "restricted",
+                           "unavailable"})
+
+
 CERTAINTY_NOTES = {
     "high": "the platform itself says so",
     "medium": "inferred: the post is missing from every endpoint while its account is public",
@@ -132,7 +170,7 @@ def build_report(
     with_media: bool = False,
     now: datetime | None = None,
 ) -> Report:
-    """The posts in ``status`` (vanished, suspect or all), filtered, with their evidence.
+    """The posts in ``status`` (vanished, suspect, never_seen or all), filtered, with their evidence.
 
     ``since``/``until`` apply to when the post went (``vanished_at``, or
     ``first_seen_gone_at`` for a suspect post; the first capture for others).

@@ -10,6 +10,12 @@ gone-type observations in a row that span at least ``confirm_interval``
 seconds with no alive-type observation since. Observations that say nothing
 about the post (login walls, rate limits, errors) never count towards
 vanishing and never break a run of confirmations.
+
+Only a post that was once seen alive can vanish (issue 10). Until archiver has
+seen it, a post is ``never_seen`` whatever its observations say: a typo'd id, a
+post that never existed and one deleted before its first capture all look the
+same from outside, and none of them may become an accusation that something
+was taken down.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ class PostState(str, Enum):
     VANISHED = "vanished"
     RESTORED = "restored"
     UNKNOWN = "unknown"
+    NEVER_SEEN = "never_seen"
 
 
 class VanishReason(str, Enum):
@@ -178,6 +185,13 @@ def derive_state(points: Iterable[ObservationPoint], rule: StateRule = StateRule
     ever_vanished = False
     for point in sorted(points, key=lambda p: p.at):
         kind = point.outcome.kind
+        if kind is not OutcomeKind.ALIVE and state.last_seen_alive_at is None:
+            # Never seen alive: the observation is kept as evidence, but nothing
+            # says the post ever existed, so nothing can have vanished.
+            state.status = PostState.NEVER_SEEN
+            if kind is OutcomeKind.GONE and state.first_seen_gone_at is None:
+                state.first_seen_gone_at = point.at
+            continue
         if kind is OutcomeKind.ALIVE:
             state.last_seen_alive_at = point.at
             state.gone_run = []

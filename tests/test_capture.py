@@ -170,7 +170,7 @@ def test_capture_of_a_gone_tweet_still_records_its_time(cli_env, run_cli, sim):
     _, out, _ = run_cli("show", f"twitter:{PLAIN_TWEET}", "--json")
     post = json.loads(out)
     assert post["created_at"] == "2022-03-10T08:00:00Z"
-    assert post["status"] == "suspect"
+    assert post["status"] == "never_seen"  # issue 10: never seen alive, so never suspect
 
 
 @pytest.mark.parametrize("args, message", [

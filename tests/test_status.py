@@ -37,7 +37,9 @@ RULE = StateRule(confirmations=2, confirm_interval=timedelta(hours=1))
         ("rate limits do not break the run", [(A, 0), (D, 1), (RL, 1.5), (L, 1.7), (D, 2)], PostState.VANISHED, VanishReason.DELETED),
         ("rate limits never count towards vanishing", [(A, 0), (D, 1), (RL, 2), (RL, 3), (X, 4)], PostState.SUSPECT, VanishReason.DELETED),
         ("only walls and errors since alive: unknown", [(A, 0), (L, 1), (RL, 2), (X, 3)], PostState.UNKNOWN, None),
-        ("never seen, only errors", [(X, 0), (X, 5)], PostState.UNKNOWN, None),
+        # Issue 10: a post never seen alive can never be suspect or vanished.
+        ("never seen, only errors", [(X, 0), (X, 5)], PostState.NEVER_SEEN, None),
+        ("never seen, rate limited", [(RL, 0)], PostState.NEVER_SEEN, None),
         ("the latest gone reason wins", [(A, 0), (U, 1), (S, 2)], PostState.VANISHED, VanishReason.ACCOUNT_SUSPENDED),
         ("protected account", [(A, 0), (P, 1), (P, 3)], PostState.VANISHED, VanishReason.PROTECTED),
         ("account gone", [(A, 0), (G, 1), (G, 3)], PostState.VANISHED, VanishReason.ACCOUNT_GONE),
@@ -45,7 +47,11 @@ RULE = StateRule(confirmations=2, confirm_interval=timedelta(hours=1))
         ("unavailable", [(A, 0), (U, 1), (U, 3)], PostState.VANISHED, VanishReason.UNAVAILABLE),
         ("back after vanishing: restored", [(A, 0), (D, 1), (D, 2), (A, 3)], PostState.RESTORED, None),
         ("vanished again after restored", [(A, 0), (D, 1), (D, 2), (A, 3), (D, 4), (D, 5)], PostState.VANISHED, VanishReason.DELETED),
-        ("gone from the first capture", [(D, 0), (D, 2)], PostState.VANISHED, VanishReason.DELETED),
+        ("gone from the first capture", [(D, 0), (D, 2)], PostState.NEVER_SEEN, None),
+        ("gone at capture, many rechecks", [(D, 0), (G, 2), (U, 30), (D, 900)], PostState.NEVER_SEEN, None),
+        ("gone at capture, then seen alive", [(D, 0), (D, 2), (A, 3)], PostState.ALIVE, None),
+        ("seen late, then gone: the usual rule", [(X, 0), (A, 1), (D, 2), (D, 3)], PostState.VANISHED,
+         VanishReason.DELETED),
         ("errors after vanishing keep it vanished", [(A, 0), (D, 1), (D, 2), (X, 3)], PostState.VANISHED, VanishReason.DELETED),
     ],
 )
