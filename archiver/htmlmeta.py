@@ -1,27 +1,164 @@
-"""What a page says about itself: <title>, <meta>, ld+json, and the links it holds.
+"""What a page says about itself: <title>, <meta>, ld+json, its text, and the links it holds.
 
-Built on the standard library's tolerant `html.parser`, which never raises on
-broken markup; hostile pages therefore give partial results, not errors.
+Pages are parsed with lexbor (through selectolax), an HTML5 parser that never
+raises on broken markup. Python's own `html.parser` was quadratic on some
+hostile markup (a 200 KB Facebook-shaped page took 559 s of CPU, issue 10);
+lexbor is linear on that, but has quadratic corners of its own (tens of
+thousands of attributes on one element, or block elements nested tens of
+thousands deep), so a page is first cut to `MAX_PARSE_CHARS` and passed
+through `defuse`, a linear scan that bounds both. No real page comes near
+those bounds; a hostile one loses only what lies beyond them.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from typing import Any
+from functools import cached_property
+from typing import Any, Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 MAX_LINKS = 10_000
+# Real pages seen so far are under 2 MB of text; the rest of a longer page is not parsed.
+MAX_PARSE_CHARS = 4_000_000
+MAX_DEPTH = 512
+MAX_ATTRIBUTES = 256
+
+# Elements that never hold children, and those whose end tag may be left out (HTML §13.1.2.4):
+# neither is counted as nesting by `defuse`, since the parser closes them on its own.
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_OPTIONAL_END = frozenset(
+    "html head body p li dt dd option optgroup tr td th tbody thead tfoot colgroup rb rt rp caption".split())
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"})
+# Start tags that make an HTML5 parser look through the whole stack of open elements (they
+# close a <p> "in button scope", §13.2.6.4.7): quadratic when nested deep. Past `MAX_DEPTH`
+# they are left out, which flattens the page but keeps every word and link inside them.
+_FLATTEN = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure "
+    "footer header hgroup main menu nav ol section summary ul h1 h2 h3 h4 h5 h6 pre listing form "
+    "table".split())
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,63})([^<>]*)>")
+_ATTRIBUTE = re.compile(r"""\s*[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def defuse(html: str) -> str:
+    """``html`` with nesting beyond `MAX_DEPTH` and attributes beyond `MAX_ATTRIBUTES` left out.
+
+    One pass, linear in the length. Script and style contents are skipped, not scanned.
+    Returns ``html`` itself when nothing had to change (every real page seen so far).
+    """
+    pieces: list[str] = []
+    kept_until = 0
+    depth = 0
+    dropped: dict[str, int] = {}
+    skip_to = 0
+    kinds = _KINDS
+    for match in _TAG.finditer(html):
+        start = match.start()
+        if start < skip_to:
+            continue  # inside a script or style: text, not tags
+        closing, raw_name, attrs = match.groups()
+        kind = kinds.get(raw_name)
+        if kind is None:
+            kind = kinds[raw_name] = _kind(raw_name.lower())
+        if closing:
+            if dropped and dropped.get(raw_name.lower()):
+                dropped[raw_name.lower()] -= 1
+                pieces.append(html[kept_until:start])
+                kept_until = match.end()
+            elif kind != _FREE and depth:
+                depth -= 1
+            continue
+        replacement = None
+        if len(attrs) > 4096:
+            cut = _first_attributes(attrs)
+            if len(cut) != len(attrs):
+                replacement = f"<{raw_name}{cut}>"
+        if kind == _RAW:
+            skip_to = _raw_end(html, raw_name, match.end())
+        elif kind != _FREE and not attrs.endswith("/"):
+            if depth >= MAX_DEPTH and kind == _FLAT:
+                name = raw_name.lower()
+                dropped[name] = dropped.get(name, 0) + 1
+                replacement = ""
+            else:
+                depth += 1
+        if replacement is not None:
+            pieces.append(html[kept_until:start])
+            pieces.append(replacement)
+            kept_until = match.end()
+    if not pieces:
+        return html
+    pieces.append(html[kept_until:])
+    return "".join(pieces)
+
+
+_FREE, _RAW, _FLAT, _OTHER = range(4)
+_KINDS: dict[str, int] = {}
+
+
+def _kind(name: str) -> int:
+    if name in _VOID or name in _OPTIONAL_END:
+        return _FREE
+    if name in _RAW_TEXT:
+        return _RAW
+    return _FLAT if name in _FLATTEN else _OTHER
+
+
+def _raw_end(html: str, name: str, start: int) -> int:
+    match = re.compile(f"</{re.escape(name)}", re.I).search(html, start)
+    return match.start() if match else len(html)
+
+
+def _first_attributes(attrs: str) -> str:
+    end = 0
+    for count, match in enumerate(_ATTRIBUTE.finditer(attrs)):
+        if count >= MAX_ATTRIBUTES or not match.group(0).strip():
+            break
+        end = match.end()
+    return attrs[:end]
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """A parsed document; never raises, bounded in time by `defuse` and `MAX_PARSE_CHARS`."""
+    return LexborHTMLParser(defuse(html[:MAX_PARSE_CHARS]))
+
+
+def node_text(node: LexborNode | None) -> str:
+    """An element's text, white space collapsed."""
+    if node is None:
+        return ""
+    return " ".join((node.text(deep=True, separator=" ") or "").split())
+
+
+def block_text(node: LexborNode) -> str:
+    """An element's text with its line breaks (``<br>``, paragraphs) kept as newlines."""
+    parts: list[str] = []
+    for child in node.traverse(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            parts.append(child.text_content or "")
+        elif tag == "br":
+            parts.append("\n")
+        elif tag in ("p", "div", "li") and parts and not parts[-1].endswith("\n"):
+            parts.append("\n")
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 @dataclass
 class PageMeta:
+    """What a page says about itself. ``document`` is the parsed tree, for platform parsers."""
+
+    document: LexborHTMLParser
     title: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str = ""
-    ld_json: list[Any] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    embeds: list[str] = field(default_factory=list)
 
     def get(self, *names: str) -> str:
         for name in names:
@@ -30,122 +167,143 @@ class PageMeta:
                 return value
         return ""
 
+    def meta_all(self, name: str) -> list[str]:
+        """Every value of a meta property that may repeat (``og:image``)."""
+        values = []
+        for node in self.document.css("meta"):
+            attrs = node.attributes
+            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+            if key == name and attrs.get("content"):
+                values.append((attrs.get("content") or "").strip())
+        return values
 
-class _MetaParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = PageMeta()
-        self._in_title = False
-        self._title_parts: list[str] = []
-        self._script_type: str | None = None
-        self._script_parts: list[str] = []
-        self._embed_depth = 0  # inside blockquote.twitter-tweet / div.fb-post
+    @cached_property
+    def ld_json(self) -> list[Any]:
+        found = []
+        for node in self.document.css('script[type="application/ld+json"]'):
+            try:
+                found.append(json.loads(node.text(deep=True) or ""))
+            except (ValueError, RecursionError):
+                continue
+        return found
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "title" and not self.page.title:
-            self._in_title = True
-        elif tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
-            if key and "content" in a and key not in self.page.meta:
-                self.page.meta[key] = a["content"].strip()
-        elif tag == "link" and "canonical" in a.get("rel", "").lower().split():
-            self.page.canonical = self.page.canonical or a.get("href", "").strip()
-        elif tag == "script":
-            self._script_type = a.get("type", "").lower()
-            self._script_parts = []
-        elif tag == "a" and a.get("href"):
-            self._add(self.page.embeds if self._embed_depth else self.page.links, a["href"])
-        elif tag in ("iframe", "embed") and a.get("src"):
-            self._add(self.page.embeds, a["src"])
-        classes = a.get("class", "").split()
-        if tag == "blockquote" and ("twitter-tweet" in classes or "twitter-video" in classes):
-            self._embed_depth += 1
-        if tag == "div" and ("fb-post" in classes or "fb-video" in classes) and a.get("data-href"):
-            self._add(self.page.embeds, a["data-href"])
+    @cached_property
+    def links(self) -> list[str]:
+        """``href``s of links outside embeds, first first."""
+        return self._links_and_embeds[0]
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-            if not self.page.title:
-                self.page.title = " ".join("".join(self._title_parts).split())
-        elif tag == "script" and self._script_type is not None:
-            if self._script_type == "application/ld+json":
-                try:
-                    self.page.ld_json.append(json.loads("".join(self._script_parts)))
-                except (ValueError, RecursionError):
-                    pass
-            self._script_type = None
-        elif tag == "blockquote" and self._embed_depth:
-            self._embed_depth -= 1
+    @cached_property
+    def embeds(self) -> list[str]:
+        """What the page embeds: links inside tweet embeds, iframes, Facebook's plugin divs."""
+        return self._links_and_embeds[1]
 
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self._title_parts.append(data)
-        elif self._script_type is not None:
-            self._script_parts.append(data)
+    @cached_property
+    def _links_and_embeds(self) -> tuple[list[str], list[str]]:
+        links: list[str] = []
+        embeds: list[str] = []
+        quoted = {n.mem_id for n in self.document.css(
+            "blockquote.twitter-tweet a[href], blockquote.twitter-video a[href]")}
+        selector = "a[href], iframe[src], embed[src], div.fb-post[data-href], div.fb-video[data-href]"
+        for node in self.document.css(selector):
+            if len(links) + len(embeds) >= MAX_LINKS:
+                break
+            attrs = node.attributes
+            if node.tag == "a":
+                bucket = embeds if node.mem_id in quoted else links
+                bucket.append((attrs.get("href") or "").strip())
+            elif node.tag in ("iframe", "embed"):
+                embeds.append((attrs.get("src") or "").strip())
+            else:
+                embeds.append((attrs.get("data-href") or "").strip())
+        return links, embeds
 
-    def _add(self, bucket: list[str], url: str) -> None:
-        if len(self.page.links) + len(self.page.embeds) < MAX_LINKS:
-            bucket.append(url.strip())
+    def scripts(self) -> Iterator[str]:
+        """The text of each inline script (where pages carry their JSON payloads)."""
+        for node in self.document.css("script"):
+            text = node.text(deep=True)
+            if text:
+                yield text
+
+    def hidden_fragments(self) -> Iterator[PageMeta]:
+        """Markup a page ships inside comments for its scripts to insert later (Facebook's
+        BigPipe ``<code><!-- … --></code>``, seen on m.facebook.com in 2021), parsed."""
+        for code in self.document.css("code"):
+            for child in code.iter(include_text=True):
+                if child.is_comment_node and child.comment_content:
+                    yield read_page(child.comment_content)
+
+    def visible_text(self) -> str:
+        """The body's text without scripts and styles, white space collapsed."""
+        body = self.document.body
+        if body is None:
+            return ""
+        parts = [node.text_content or "" for node in body.traverse(include_text=True)
+                 if node.tag == "-text" and node.parent is not None and node.parent.tag not in _INVISIBLE]
+        return " ".join(" ".join(parts).split())
 
 
 def read_page(html: str) -> PageMeta:
     """Parse ``html`` leniently; never raises on malformed markup."""
-    parser = _MetaParser()
-    try:
-        parser.feed(html)
-        parser.close()
-    except (AssertionError, ValueError, RecursionError):  # pragma: no cover - defensive
-        pass
-    if parser._in_title and not parser.page.title:
-        parser.page.title = " ".join("".join(parser._title_parts).split())
-    return parser.page
+    document = parse_html(html)
+    page = PageMeta(document)
+    head_title = document.css_first("title")
+    page.title = node_text(head_title)
+    for node in document.css("meta"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+        content = attrs.get("content")
+        if key and content is not None and key not in page.meta:
+            page.meta[key] = content.strip()
+    for node in document.css("link[rel][href]"):
+        if "canonical" in (node.attributes.get("rel") or "").lower().split():
+            page.canonical = (node.attributes.get("href") or "").strip()
+            break
+    return page
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Bytes to text using the declared charset, falling back to UTF-8 with replacement."""
-    charset = ""
+    """Bytes to text using the declared charset, falling back to UTF-8 with replacement.
+
+    A charset is used only if Python knows it as a text encoding; anything else
+    (``charset=idna``, ``undefined``, a binary codec, a typo) is ignored, and a
+    decoder that fails anyway falls back to UTF-8: a page's own label never stops a parse.
+    """
+    charset = _declared_charset(content_type) or _sniffed_charset(body)
+    if charset:
+        try:
+            if codecs.lookup(charset)._is_text_encoding and charset.lower() not in _NOT_FOR_PAGES:
+                return body.decode(charset, errors="replace")
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            pass
+    return body.decode("utf-8", errors="replace")
+
+
+# Text encodings Python has that no web page is served in; WHATWG's Encoding standard maps
+# unknown labels to failure and the HTML spec then uses UTF-8, as we do.
+_NOT_FOR_PAGES = frozenset({"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined",
+                            "utf_7", "utf-7", "raw-unicode-escape", "unicode-escape"})
+
+
+def _declared_charset(content_type: str) -> str:
     for part in content_type.split(";"):
         key, _, value = part.strip().partition("=")
-        if key.lower() == "charset":
-            charset = value.strip().strip('"')
-    if not charset:
-        head = body[:2048].lower()
-        marker = head.find(b"charset=")
-        if marker != -1:
-            rest = head[marker + 8 :].lstrip(b"\"' ")
-            charset = rest.split(b'"')[0].split(b"'")[0].split(b";")[0].split(b" ")[0].split(b">")[0].decode("ascii", "ignore")
-    try:
-        return body.decode(charset or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'")[:40]
+    return ""
+
+
+def _sniffed_charset(body: bytes) -> str:
+    head = body[:2048].lower()
+    marker = head.find(b"charset=")
+    if marker == -1:
+        return ""
+    rest = head[marker + 8:].lstrip(b"\"' ")
+    match = re.match(rb"[a-z0-9_.:-]{1,40}", rest)
+    return match.group(0).decode("ascii") if match else ""
 
 
 def text_of(html_fragment: str) -> str:
-    """Visible text of a small fragment (an oEmbed blockquote), tags dropped."""
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-            self.depth_p = 0
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag == "p":
-                self.depth_p += 1
-            elif tag == "br" and self.depth_p:
-                self.parts.append("\n")
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "p" and self.depth_p:
-                self.depth_p -= 1
-
-        def handle_data(self, data: str) -> None:
-            if self.depth_p:
-                self.parts.append(data)
-
-    parser = _Text()
-    parser.feed(html_fragment)
-    parser.close()
-    return "".join(parser.parts).strip()
+    """The text of an oEmbed blockquote's paragraphs, line breaks kept."""
+    document = parse_html(html_fragment)
+    paragraphs = document.css("p")
+    return "\n".join(block_text(p) for p in paragraphs).strip()
