@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 MAX_LINKS = 10_000
 # Real pages seen so far are under 2 MB of text; the rest of a longer page is not parsed.
 MAX_PARSE_CHARS = 4_000_000
-MAX_DEPTH = 512
+MAX_DEPTH = 128  # real pages seen: at most 35 deep
 MAX_ATTRIBUTES = 256
 
 # Elements that never hold children, and those whose end tag may be left out (HTML §13.1.2.4):
@@ -41,56 +41,60 @@ _FLATTEN = frozenset(
     "footer header hgroup main menu nav ol section summary ul h1 h2 h3 h4 h5 h6 pre listing form "
     "table".split())
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,63})([^<>]*)>")
 _ATTRIBUTE = re.compile(r"""\s*[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 
 
 def defuse(html: str) -> str:
     """``html`` with nesting beyond `MAX_DEPTH` and attributes beyond `MAX_ATTRIBUTES` left out.
 
-    One pass, linear in the length. Script and style contents are skipped, not scanned.
+    Linear in the length: one regular-expression pass for tags with thousands of
+    attributes, one pass over the tags for nesting (script and style contents skipped).
     Returns ``html`` itself when nothing had to change (every real page seen so far).
     """
+    if _LONG_TAG.search(html):
+        html = _LONG_TAG.sub(_trim_long_tag, html)
+    # The parser's cost is at most (start tags that scan the stack) x (depth): when that
+    # product is small, which it is for every real page, the per-tag pass is not needed.
+    tags = html.count("<")
+    if tags * tags < _SAFE_WORK:
+        return html
+    lower = html.lower()
+    if sum(lower.count("<" + name) for name in _FLATTEN) * tags < _SAFE_WORK:
+        return html
     pieces: list[str] = []
     kept_until = 0
     depth = 0
     dropped: dict[str, int] = {}
     skip_to = 0
     kinds = _KINDS
-    for match in _TAG.finditer(html):
+    for match in _TAG_START.finditer(html):
+        name = match[2]
+        kind = kinds.get(name)
+        if kind is None:
+            kind = kinds[name] = _kind(name.lower())
+        if kind == _FREE:
+            continue
         start = match.start()
         if start < skip_to:
             continue  # inside a script or style: text, not tags
-        closing, raw_name, attrs = match.groups()
-        kind = kinds.get(raw_name)
-        if kind is None:
-            kind = kinds[raw_name] = _kind(raw_name.lower())
-        if closing:
-            if dropped and dropped.get(raw_name.lower()):
-                dropped[raw_name.lower()] -= 1
+        if match[1]:  # an end tag
+            if dropped and dropped.get(name.lower()):
+                dropped[name.lower()] -= 1
+                end = html.find(">", start)
                 pieces.append(html[kept_until:start])
-                kept_until = match.end()
-            elif kind != _FREE and depth:
+                kept_until = len(html) if end == -1 else end + 1
+            elif depth:
                 depth -= 1
-            continue
-        replacement = None
-        if len(attrs) > 4096:
-            cut = _first_attributes(attrs)
-            if len(cut) != len(attrs):
-                replacement = f"<{raw_name}{cut}>"
-        if kind == _RAW:
-            skip_to = _raw_end(html, raw_name, match.end())
-        elif kind != _FREE and not attrs.endswith("/"):
-            if depth >= MAX_DEPTH and kind == _FLAT:
-                name = raw_name.lower()
-                dropped[name] = dropped.get(name, 0) + 1
-                replacement = ""
-            else:
-                depth += 1
-        if replacement is not None:
+        elif kind == _RAW:
+            skip_to = _raw_end(html, name, start + 1)
+        elif depth < MAX_DEPTH or kind != _FLAT:
+            depth += 1
+        else:
+            key = name.lower()
+            dropped[key] = dropped.get(key, 0) + 1
+            end = html.find(">", start)
             pieces.append(html[kept_until:start])
-            pieces.append(replacement)
-            kept_until = match.end()
+            kept_until = len(html) if end == -1 else end + 1
     if not pieces:
         return html
     pieces.append(html[kept_until:])
@@ -99,6 +103,14 @@ def defuse(html: str) -> str:
 
 _FREE, _RAW, _FLAT, _OTHER = range(4)
 _KINDS: dict[str, int] = {}
+_SAFE_WORK = 300_000_000
+# Only the tag's name: attributes are scanned by the parser, not here.
+_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,63})")
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]{0,63})([^<>]{4096,})>")
+
+
+def _trim_long_tag(match: re.Match[str]) -> str:
+    return f"<{match[1]}{_first_attributes(match[2])}>"
 
 
 def _kind(name: str) -> int:
@@ -159,6 +171,9 @@ class PageMeta:
     title: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str = ""
+    # Every (key, content) pair of the page's <meta> tags, in order (keys may repeat).
+    meta_pairs: list[tuple[str, str]] = field(default_factory=list)
+    ld_json_texts: list[str] = field(default_factory=list)
 
     def get(self, *names: str) -> str:
         for name in names:
@@ -169,20 +184,14 @@ class PageMeta:
 
     def meta_all(self, name: str) -> list[str]:
         """Every value of a meta property that may repeat (``og:image``)."""
-        values = []
-        for node in self.document.css("meta"):
-            attrs = node.attributes
-            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
-            if key == name and attrs.get("content"):
-                values.append((attrs.get("content") or "").strip())
-        return values
+        return [value for key, value in self.meta_pairs if key == name and value]
 
     @cached_property
     def ld_json(self) -> list[Any]:
         found = []
-        for node in self.document.css('script[type="application/ld+json"]'):
+        for text in self.ld_json_texts:
             try:
-                found.append(json.loads(node.text(deep=True) or ""))
+                found.append(json.loads(text))
             except (ValueError, RecursionError):
                 continue
         return found
@@ -246,18 +255,23 @@ def read_page(html: str) -> PageMeta:
     """Parse ``html`` leniently; never raises on malformed markup."""
     document = parse_html(html)
     page = PageMeta(document)
-    head_title = document.css_first("title")
-    page.title = node_text(head_title)
-    for node in document.css("meta"):
-        attrs = node.attributes
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
-        content = attrs.get("content")
-        if key and content is not None and key not in page.meta:
-            page.meta[key] = content.strip()
-    for node in document.css("link[rel][href]"):
-        if "canonical" in (node.attributes.get("rel") or "").lower().split():
-            page.canonical = (node.attributes.get("href") or "").strip()
-            break
+    # One walk of the tree for everything a page says about itself (each query is a walk).
+    for node in document.css('title, meta, link[rel][href], script[type="application/ld+json"]'):
+        tag, attrs = node.tag, node.attributes
+        if tag == "meta":
+            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+            content = attrs.get("content")
+            if key and content is not None:
+                page.meta_pairs.append((key, content.strip()))
+                page.meta.setdefault(key, content.strip())
+        elif tag == "title":
+            if not page.title:
+                page.title = node_text(node)
+        elif tag == "link":
+            if not page.canonical and "canonical" in (attrs.get("rel") or "").lower().split():
+                page.canonical = (attrs.get("href") or "").strip()
+        else:
+            page.ld_json_texts.append(node.text(deep=True) or "")
     return page
 
 

@@ -31,7 +31,7 @@ from .session import open_run
 from .status import OutcomeKind
 from .store import Post, Run, Store
 from .store.db import store_errors
-from .store.queries import Transition, post_to_check, record_visit
+from .store.queries import KnownContent, Transition, post_to_check, record_visit
 from .window import run_windowed
 
 Progress = Callable[["CheckResult"], None]
@@ -100,10 +100,10 @@ class Rechecker:
                 target = post_to_check(connection, post_id)
             if target is None:
                 return
-            ref, known_hash = target
+            ref, known = target
             try:
                 visit = await self.observer.visit(ref, Purpose.CHECK)
-                if _changed(visit, known_hash):
+                if _changed(visit, known):
                     # Edited: take everything again so the new version is archived in full.
                     visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE))
                 await asyncio.to_thread(self.observer.writer.sync)
@@ -126,10 +126,10 @@ class Rechecker:
             self.progress(result)
 
 
-def _changed(visit: Visit, known_hash: str | None) -> bool:
+def _changed(visit: Visit, known: KnownContent | None) -> bool:
     data = visit.data
     return (visit.outcome.kind is OutcomeKind.ALIVE and data is not None and data.has_content()
-            and known_hash is not None and data.content_hash() != known_hash)
+            and known is not None and known.edited_by(data))
 
 
 def _merge(check: Visit, capture: Visit) -> Visit:

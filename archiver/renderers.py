@@ -82,7 +82,7 @@ def render_json(report: Report) -> bytes:
         row = _row(post)
         row.pop("media")
         row.update({
-            "id": post.id, "lang": post.lang, "certainty_note": post.certainty_note,
+            "id": post.id, "kind": post.kind, "lang": post.lang, "certainty_note": post.certainty_note,
             "media": [{"url": m.url, "kind": m.kind, "warc_file": m.warc_file or None, "offset": m.offset}
                       for m in post.media],
             "evidence": None if post.evidence is None else {

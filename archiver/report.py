@@ -64,6 +64,7 @@ class ReportPost:
     id: int
     platform: str
     post_id: str
+    kind: str
     url: str
     author: str | None
     author_name: str | None
@@ -210,10 +211,11 @@ def _status_counts(session: Session) -> dict[str, int]:
 def _report_post(store: Store, session: Session, post: Post, sha: dict[str, str | None],
                  with_media: bool) -> ReportPost:
     observations = observations_of(session, post.id)
+    own_id, kind = platforms.post_identity(post.platform, post.post_key, post.url)
     gone = [o for o in observations if o.outcome.kind is OutcomeKind.GONE]
     certainty = json.loads(gone[-1].evidence_json or "{}").get("certainty") if gone else None
     item = ReportPost(
-        id=post.id, platform=post.platform, post_id=post.post_key, url=post.url, author=post.author,
+        id=post.id, platform=post.platform, post_id=own_id, kind=kind, url=post.url, author=post.author,
         author_name=post.author_name, created_at=post.created_at, text=None, text_source="none",
         lang=post.lang, status=post.status.value, reason=post.vanish_reason.value if post.vanish_reason else None,
         certainty=certainty, certainty_note=CERTAINTY_NOTES.get(certainty or "", ""),

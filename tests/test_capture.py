@@ -52,8 +52,9 @@ def test_capture_and_show_the_right_metadata(cli_env, run_cli):
 
     _, out, _ = run_cli("show", "https://www.facebook.com/SimPage/posts/700000000000001", "--json")
     fb = json.loads(out)
-    assert (fb["platform"], fb["post_id"], fb["author"], fb["author_name"]) == (
-        "facebook", FB_POST, "SimPage", "Sim Page")
+    # Issue 10: post_id is Facebook's own id; the kind of post is a field of its own.
+    assert (fb["platform"], fb["post_id"], fb["kind"], fb["author"], fb["author_name"]) == (
+        "facebook", "700000000000001", "post", "SimPage", "Sim Page")
     assert fb["text"] == "A Facebook post for the tests"
     assert fb["created_at"] == "2022-03-10T08:00:00Z"
 
@@ -61,8 +62,8 @@ def test_capture_and_show_the_right_metadata(cli_env, run_cli):
     listed = json.loads(out)
     assert {p["platform"] for p in listed} == {"twitter", "facebook", "web"}
     for post in listed:
-        for key in ("id", "platform", "post_id", "url", "author", "author_name", "text", "created_at", "status",
-                    "first_captured_at", "last_checked_at", "captures"):
+        for key in ("id", "platform", "post_id", "kind", "url", "author", "author_name", "text", "created_at",
+                    "status", "first_captured_at", "last_checked_at", "captures"):
             assert key in post
 
 
@@ -221,3 +222,20 @@ def test_a_trailing_slash_is_fetched_and_recorded_as_given(tmp_path):
             targets += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
                         if r.rec_type == "response"]
     assert targets == ["https://example.org/2022/03/an-article/"]
+
+
+def test_an_x_article_is_captured_with_its_title_preview_and_cover(cli_env, run_cli, sim):
+    """Issue 10, item 9, through the simulator."""
+    from archiver.simulator import SimPost, tweet_id_at
+    from tests.conftest import T0
+
+    tweet = tweet_id_at(T0, 40)
+    sim.add(SimPost("twitter", tweet, "sim_writer", "Writer (sim)", "", T0,
+                    article={"title": "An article's title", "preview": "Its preview.", "cover": "cover.jpg"}))
+    code, _, err = run_cli("capture", f"https://x.com/sim_writer/status/{tweet}")
+    assert code == 0, err
+    _, out, _ = run_cli("show", f"twitter:{tweet}", "--json")
+    post = json.loads(out)
+    assert post["text"] == "An article's title\n\nIts preview."
+    assert [m["kind"] for m in post["media"]] == ["image"]
+    assert post["media"][0]["url"].endswith("/media/cover.jpg")

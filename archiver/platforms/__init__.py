@@ -34,6 +34,14 @@ def platform_of(ref: PostRef) -> ModuleType:
         raise UnsupportedURL(f"unknown platform {ref.platform!r}") from None
 
 
+def post_identity(platform: str, key: str, url: str) -> tuple[str, str]:
+    """The platform's own id of a post and its kind (post, photo, video, reel, group_post, page…)."""
+    module = PLATFORMS.get(platform)
+    if module is None:
+        return key, "post"
+    return module.post_identity(key, url)
+
+
 def plan(ref: PostRef, purpose: Purpose, facebook_oembed_token: str = "") -> list[FetchRequest]:
     if ref.platform == facebook.NAME:
         return facebook.plan(ref, purpose, facebook_oembed_token)
@@ -55,5 +63,5 @@ def followups(ref: PostRef, responses: Mapping[str, Response], data: PostData | 
 
 __all__ = [
     "FetchRequest", "Media", "PostData", "PostRef", "Purpose", "Response", "PLATFORMS",
-    "recognise", "plan", "parse", "classify", "followups", "parse_url", "WebURL",
+    "recognise", "plan", "parse", "classify", "followups", "parse_url", "WebURL", "post_identity",
 ]

@@ -7,12 +7,13 @@ and the responses into an outcome (`classify`). The fetcher does the I/O.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Mapping
+
+from ..content import content_hash
 
 
 class Purpose(str, Enum):
@@ -98,16 +99,15 @@ class PostData:
     sources: list[str] = field(default_factory=list)
 
     def content_hash(self) -> str:
-        """A hash of what the post says, to tell an edit from an unchanged post.
+        """A hash of what the post says (`archiver.content`), to tell an edit from an unchanged post.
 
         WARC payload digests cannot do this: the same content re-compressed or
-        re-rendered gets another digest (STACK-NOTES, "payload digest").
+        re-rendered gets another digest; nor can media URLs, which CDNs re-sign.
         """
-        basis = {
-            "text": " ".join((self.text or "").split()),
-            "media": sorted(m.url.split("?")[0] for m in self.media if m.kind != "video"),
-        }
-        return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+        return content_hash(self.text, self.media_pairs())
+
+    def media_pairs(self) -> list[tuple[str, str]]:
+        return [(m.url, m.kind) for m in self.media]
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -3,26 +3,33 @@
 Logged out, Facebook gives the post page to some clients and a login wall to
 others. Its signals are weak, and this module says so instead of guessing:
 
+* a page that shows the post (`facebook_page.read_post_page`) is `ALIVE`;
 * a deleted post and a post whose audience was narrowed both answer 200 with
-  a page titled "This content isn't available right now" — `UNAVAILABLE`,
+  "This content isn't available right now" (or "…at the moment"; on mbasic "The
+  page you requested cannot be displayed right now"), in the visitor's language,
+  in the title or only in the body and the page's JSON payload — `UNAVAILABLE`,
   never `DELETED`;
-* a login wall is a redirect to ``/login`` or a page titled "Log into
-  Facebook" (canonical ``/login/``) — `LOGIN_WALL`, which says nothing;
-* "You're temporarily blocked" is a rate limit.
+* a login wall is a redirect to ``/login``, a page titled "Log into Facebook" or
+  "Log In or Sign Up", or a login form with no post — `LOGIN_WALL`, which says nothing;
+* "You're temporarily blocked" is a rate limit;
+* anything else is `ERROR`: an unknown page is never read as gone.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+import copy
+import functools
+from dataclasses import dataclass
 from typing import Mapping
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..errors import UnsupportedURL
-from ..htmlmeta import decode_html, read_page
+from ..htmlmeta import decode_html
 from ..status import Classification, Outcome, Signal
-from ..urls import WebURL
-from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+from ..urls import WebURL, parse_url
+from .base import FetchRequest, PostData, PostRef, Purpose, Response
+from .facebook_page import Reading, normalise_phrase, phrase_hits, read_post_page
 
 NAME = "facebook"
 
@@ -119,6 +126,18 @@ def recognise(url: WebURL) -> PostRef | None:
     raise bad("is not a post URL")
 
 
+_KINDS = {"post": "post", "photo": "photo", "video": "video", "group": "group_post", "share": "share_link"}
+
+
+def post_identity(key: str, url: str) -> tuple[str, str]:
+    """Facebook's own id of the post (the last part of our key), and its kind."""
+    prefix, _, rest = key.partition(":")
+    kind = _KINDS.get(prefix, prefix or "post")
+    if kind == "video" and "/reel/" in url:
+        kind = "reel"
+    return rest.rsplit(":", 1)[-1] if rest else key, kind
+
+
 def plan(ref: PostRef, purpose: Purpose, oembed_token: str = "") -> list[FetchRequest]:
     requests = [FetchRequest("page", ref.url, accept="text/html")]
     if oembed_token:
@@ -142,64 +161,126 @@ def followups(
     return [FetchRequest(f"media:{m.kind}", m.url, is_media=True) for m in data.media]
 
 
-_UTIME = re.compile(r'data-utime="(\d{9,11})"|"publish_time":(\d{9,11})')
-
-
 def parse(ref: PostRef, responses: Mapping[str, Response]) -> PostData:
-    data = PostData(canonical_url=ref.url)
+    """What the post page says about the post; empty when the page does not show it."""
     page = responses.get("page")
-    if page is None or page.status != 200 or _wall_or_gone(page):
-        return data
-    html = decode_html(page.body, page.content_type)
-    meta = read_page(html)
-    og_url = meta.get("og:url")
-    if not og_url and not meta.get("og:description"):
-        return data
-    data.sources.append("page")
-    data.author_name = meta.get("og:title") or None
-    author = _page_name(og_url) or ref.handle
-    data.author = author
-    data.text = meta.get("og:description") or meta.get("description") or None
-    data.lang = (meta.get("og:locale") or "").split("_")[0] or None
-    match = _UTIME.search(html)
-    if match:
-        stamp = int(match.group(1) or match.group(2))
-        data.created_at = datetime.fromtimestamp(stamp, tz=timezone.utc)
-    image = meta.get("og:image")
-    if image:
-        data.media.append(Media(image, "image"))
-    return data
+    if page is None or page.status != 200:
+        return PostData(canonical_url=ref.url)
+    seen = examine(ref.key, page)
+    if not seen.shows_post or seen.login_page:
+        return PostData(canonical_url=ref.url)
+    return copy.deepcopy(seen.data)
 
 
-def _page_name(og_url: str) -> str | None:
-    match = re.match(r"https?://[^/]+/([^/?#]+)/(posts|videos|photos)/", og_url)
-    return match.group(1) if match else None
+@dataclass(frozen=True)
+class Examination:
+    """Everything `parse` and `classify` need from one post page, read once."""
+
+    data: PostData
+    shows_post: bool
+    login_page: bool
+    login_form: bool
+    blocked: bool
+    gone: tuple[str, ...]
+    title_gone: bool
 
 
-_LOGIN_TITLES = re.compile(r"^(log ?in(to| to)? facebook|facebook\s*[-–|]\s*log ?in)", re.I)
-_GONE_TITLES = re.compile(
-    r"this content isn.t available|content not found|this page isn.t available|"
-    r"the link you followed may be broken",
-    re.I,
-)
-_BLOCK = re.compile(r"you.re temporarily blocked|you.ve been temporarily blocked", re.I)
+def examine(key: str, page: Response) -> Examination:
+    """Read a post page once for both `parse` and `classify` (a 1 MB page costs tens of ms)."""
+    return _examine(key, page.url, page.body, page.content_type, page.final_url)
 
 
-def _wall_or_gone(page: Response) -> str | None:
-    if "/login" in page.final_url or "/checkpoint" in page.final_url:
-        return "login_wall"
-    html = decode_html(page.body[:200_000], page.content_type)
-    meta = read_page(html)
-    if _LOGIN_TITLES.search(meta.title) or "/login" in meta.canonical:
-        return "login_wall"
-    if _BLOCK.search(meta.title) or _BLOCK.search(html[:50_000]):
-        return "blocked"
-    if _GONE_TITLES.search(meta.title) or _GONE_TITLES.search(meta.get("og:title")):
-        return "unavailable"
-    return None
+@functools.lru_cache(maxsize=4)
+def _examine(key: str, url: str, body: bytes, content_type: str, final_url: str) -> Examination:
+    html = decode_html(body, content_type)
+    reading = read_post_page(PostRef(NAME, key, url), html)
+    meta = reading.page
+    assert meta is not None
+    payload = reading.payload
+    gone = tuple(phrase_hits(meta, payload, _GONE))
+    title = normalise_phrase(reading.title)
+    return Examination(
+        data=reading.data, shows_post=reading.shows_post,
+        login_page=_is_login_page(final_url, reading), login_form=_has_login_form(reading),
+        blocked=bool(phrase_hits(meta, payload, _BLOCKED)), gone=gone,
+        title_gone=any(title.startswith(p) for p in gone))
+
+
+# --- what Facebook's own pages say ----------------------------------------
+
+# "This content isn't available", as logged-out visitors get it, per language (the page
+# follows the visitor's locale). Facebook words the same page in several ways: the
+# heading ("…right now", "…at the moment"), mbasic's "The page you requested cannot be
+# displayed right now", and the explanation below the heading. Each entry is matched at
+# the start of a title, a text of the page, or a string of its JSON payload, after
+# `normalise_phrase` (case, apostrophes, spaces). Seen on real pages (English) and taken
+# from Facebook's translations as other scrapers quote them (the others).
+GONE_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("This content isn't available right now", "This content isn't available at the moment",
+           "This content is not available", "Sorry, this content isn't available",
+           "The page you requested cannot be displayed right now", "This page isn't available",
+           "The link you followed may be broken, or the page may have been removed",
+           "When this happens, it's usually because the owner only shared it with a small group of people",
+           "Content not found", "This content is no longer available"),
+    "es": ("Este contenido no está disponible en este momento", "Este contenido no está disponible ahora",
+           "Este contenido no está disponible", "La página que solicitaste no se puede mostrar en este momento",
+           "La página que has solicitado no se puede mostrar", "Esta página no está disponible",
+           "Por lo general, esto sucede porque el propietario solo compartió el contenido con un grupo reducido"),
+    "fr": ("Ce contenu n'est pas disponible pour le moment", "Ce contenu n'est pas disponible actuellement",
+           "Ce contenu n'est pas disponible", "La page que vous avez demandée ne peut pas être affichée",
+           "Cette page n'est pas disponible",
+           "Généralement, cela se produit lorsque le propriétaire a partagé le contenu avec un petit groupe"),
+    "de": ("Dieser Inhalt ist momentan nicht verfügbar", "Dieser Inhalt ist derzeit nicht verfügbar",
+           "Dieser Inhalt ist gerade nicht verfügbar", "Dieser Inhalt ist nicht verfügbar",
+           "Die angeforderte Seite kann derzeit nicht angezeigt werden", "Diese Seite ist nicht verfügbar",
+           "Dies passiert in der Regel, wenn der Eigentümer den Inhalt nur mit einer kleinen Personengruppe"),
+    "pt": ("Este conteúdo não está disponível no momento", "Esse conteúdo não está disponível no momento",
+           "Este conteúdo não está disponível de momento", "Este conteúdo não está disponível agora",
+           "Este conteúdo não está disponível", "Esse conteúdo não está disponível",
+           "A página que você solicitou não pode ser exibida agora", "Esta página não está disponível",
+           "Isso geralmente acontece porque o proprietário compartilhou o conteúdo apenas com um grupo pequeno"),
+    "ru": ("Этот контент сейчас недоступен", "Сейчас этот контент недоступен", "Этот материал сейчас недоступен",
+           "Этот контент недоступен", "Запрашиваемая вами страница сейчас не может быть отображена",
+           "Эта страница недоступна",
+           "Обычно это происходит, если владелец поделился контентом с небольшой группой людей"),
+    "uk": ("Цей вміст зараз недоступний", "Зараз цей вміст недоступний", "Цей вміст недоступний",
+           "Сторінку, яку ви запитали, зараз неможливо відобразити", "Ця сторінка недоступна",
+           "Зазвичай це відбувається, якщо власник поділився вмістом лише з невеликою групою людей"),
+    "ar": ("هذا المحتوى غير متاح الآن", "هذا المحتوى غير متوفر الآن", "هذا المحتوى غير متاح حاليًا",
+           "هذا المحتوى غير متوفر حاليًا", "هذا المحتوى غير متاح", "هذا المحتوى غير متوفر",
+           "لا يمكن عرض الصفحة التي طلبتها الآن", "هذه الصفحة غير متاحة",
+           "يحدث هذا عادةً لأن المالك قام فقط بمشاركته مع مجموعة صغيرة من الأشخاص"),
+}
+BLOCKED_PHRASES = ("You're temporarily blocked", "You've been temporarily blocked", "You're Temporarily Blocked",
+                   "Estás bloqueado temporalmente", "Vous êtes temporairement bloqué",
+                   "Du wurdest vorübergehend blockiert", "Você está temporariamente bloqueado",
+                   "Вы временно заблокированы", "Вас тимчасово заблоковано", "تم حظرك مؤقتًا")
+_GONE = tuple(normalise_phrase(p) for phrases in GONE_PHRASES.values() for p in phrases)
+_BLOCKED = tuple(normalise_phrase(p) for p in BLOCKED_PHRASES)
+_LOGIN_TITLES = re.compile(
+    r"^(log ?in(to| to)? facebook|facebook\s*[-–|]\s*log ?in|log ?in or sign up|facebook\s*[-–|]\s*log in or sign up)",
+    re.I)
+
+
+def _is_login_page(final_url: str, reading: Reading) -> bool:
+    """Facebook's login page, reached by a redirect or served in the post's place."""
+    path = urlsplit(final_url or "").path
+    if path.startswith(("/login", "/checkpoint")) or path.endswith("/login.php"):
+        return True
+    meta = reading.page
+    canonical = urlsplit(meta.canonical).path if meta is not None else ""
+    return bool(_LOGIN_TITLES.search(reading.title)) or canonical.startswith("/login")
+
+
+def _has_login_form(reading: Reading) -> bool:
+    document = reading.page.document if reading.page is not None else None
+    return document is not None and document.css_first(
+        'form#login_form, input[name="pass"], form[action*="/login"]') is not None
 
 
 def classify(responses: Mapping[str, Response]) -> Classification:
+    """One look at a post. Logged out, Facebook never proves a deletion: its "content isn't
+    available" page is the same for a deleted post and a narrowed audience (`UNAVAILABLE`)."""
     oembed = responses.get("oembed")
     if oembed is not None and oembed.status == 200:
         body = oembed.json()
@@ -208,39 +289,61 @@ def classify(responses: Mapping[str, Response]) -> Classification:
             # it is there, whatever the logged-out page shows.
             return Classification(Outcome.ALIVE, (Signal("oembed", 200, "post"),), "oEmbed returned the post")
     page = responses.get("page")
-    signals: list[Signal] = []
     if page is None:
         return Classification(Outcome.ERROR, (), "the post page was not fetched")
     if page.status is None:
         why = page.error or "no response"
-        signals.append(Signal("page", None, why))
+        signal = (Signal("page", None, why),)
         if page.backoff:
-            return Classification(Outcome.RATE_LIMITED, tuple(signals), why)
-        return Classification(Outcome.ERROR, tuple(signals), f"the post page could not be fetched: {why}")
+            return Classification(Outcome.RATE_LIMITED, signal, why)
+        return Classification(Outcome.ERROR, signal, f"the post page could not be fetched: {why}")
     status = page.status
     if status == 429:
         return Classification(Outcome.RATE_LIMITED, (Signal("page", status, "rate_limited"),))
     if status >= 500:
         return Classification(Outcome.ERROR, (Signal("page", status, "server error"),))
-    wall = _wall_or_gone(page) if status in (200, 404) else None
-    if wall == "login_wall" or status in (401, 403):
+    if status in (401, 403):
+        return _login_wall(status)
+    if status not in (200, 404, 410):
+        return Classification(Outcome.ERROR, (Signal("page", status, f"HTTP {status}"),))
+    seen = examine(_key_hint(page), page)
+    if seen.login_page:
+        return _login_wall(status)
+    if seen.blocked:
+        return Classification(Outcome.RATE_LIMITED, (Signal("page", status, "temporarily blocked"),),
+                              "Facebook says we are temporarily blocked; nothing learned about the post")
+    if status == 200 and seen.shows_post:
+        if seen.title_gone:
+            return Classification(
+                Outcome.ERROR, (Signal("page", status, "contradictory page"),),
+                "the page shows the post but is titled as unavailable: ambiguous")
+        # A live post may share one that is gone ("This content isn't available" in its
+        # attachment): the post itself is on the page, so it is alive.
+        return Classification(Outcome.ALIVE, (Signal("page", status, "post"),), "the post page shows the post")
+    if seen.gone:
         return Classification(
-            Outcome.LOGIN_WALL, (Signal("page", status, "login_wall"),),
-            "Facebook asked to log in; nothing learned about the post",
-        )
-    if wall == "blocked":
-        return Classification(Outcome.RATE_LIMITED, (Signal("page", status, "temporarily blocked"),))
-    if wall == "unavailable" or status in (404, 410):
+            Outcome.UNAVAILABLE, (Signal("page", status, f"says: {seen.gone[0]}"),),
+            "Facebook no longer shows the post; logged out, a deletion and a narrowed audience look the same")
+    if status in (404, 410):
         return Classification(
-            Outcome.UNAVAILABLE, (Signal("page", status, "content isn't available"),),
-            "Facebook no longer shows the post; logged out, a deletion and a narrowed audience look the same",
-        )
-    if status == 200:
-        data = parse(PostRef(NAME, "", page.url), {"page": page})
-        if data.has_content():
-            return Classification(Outcome.ALIVE, (Signal("page", status, "post"),), "the post page shows the post")
-        return Classification(
-            Outcome.ERROR, (Signal("page", status, "unrecognised page"),),
-            "the page holds no post and no known error: ambiguous",
-        )
-    return Classification(Outcome.ERROR, (Signal("page", status, f"HTTP {status}"),))
+            Outcome.UNAVAILABLE, (Signal("page", status, f"HTTP {status}"),),
+            f"Facebook answered HTTP {status}; logged out, a deletion and a narrowed audience look the same")
+    if seen.login_form:
+        return _login_wall(status)
+    return Classification(
+        Outcome.ERROR, (Signal("page", status, "unrecognised page"),),
+        "the page holds no post and no known error: ambiguous")
+
+
+def _login_wall(status: int) -> Classification:
+    return Classification(Outcome.LOGIN_WALL, (Signal("page", status, "login_wall"),),
+                          "Facebook asked to log in; nothing learned about the post")
+
+
+def _key_hint(page: Response) -> str:
+    """The post key of the URL the page was asked for (classify gets responses, not the post)."""
+    try:
+        ref = recognise(parse_url(page.url))
+    except (UnsupportedURL, ValueError):
+        ref = None
+    return ref.key if ref is not None else ""

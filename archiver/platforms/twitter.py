@@ -84,6 +84,11 @@ def recognise(url: WebURL) -> PostRef | None:
     return PostRef(NAME, tweet_id, canonical_url(tweet_id, handle), handle=handle)
 
 
+def post_identity(key: str, url: str) -> tuple[str, str]:
+    """The id X gives the post, and what kind of post it is."""
+    return key, "post"
+
+
 def canonical_url(tweet_id: str, handle: str | None) -> str:
     if handle:
         return f"https://x.com/{handle}/status/{tweet_id}"
@@ -195,6 +200,7 @@ def _from_syndication(data: PostData, tweet: dict) -> None:
     if isinstance(quoted, dict):
         data.quoted_id = _str(quoted.get("id_str"))
     data.reply_to_id = _str(tweet.get("in_reply_to_status_id_str"))
+    _from_article(data, tweet.get("article"))
     for item in tweet.get("mediaDetails") or []:
         if not isinstance(item, dict):
             continue
@@ -208,6 +214,22 @@ def _from_syndication(data: PostData, tweet: dict) -> None:
             best = _best_mp4((item.get("video_info") or {}).get("variants") or [])
             if best:
                 data.media.append(Media(best, "video"))
+
+
+def _from_article(data: PostData, article: object) -> None:
+    """An X Article: the tweet's own text is only a t.co link to it; what it says is its
+    title and preview, and its cover image is its picture (seen in syndication JSON, 2026)."""
+    if not isinstance(article, dict):
+        return
+    title, preview = _str(article.get("title")), _str(article.get("preview_text"))
+    text = "\n\n".join(part for part in (title, preview) if part)
+    if text:
+        data.text = text
+    cover = article.get("cover_media")
+    info = cover.get("media_info") if isinstance(cover, dict) else None
+    image = _str(info.get("original_img_url")) if isinstance(info, dict) else None
+    if image:
+        data.media.append(Media(image, "image"))
 
 
 def _best_mp4(variants: list) -> str | None:

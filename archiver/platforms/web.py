@@ -20,6 +20,10 @@ def recognise(url: WebURL) -> PostRef:
     return PostRef(NAME, exact, exact)
 
 
+def post_identity(key: str, url: str) -> tuple[str, str]:
+    return key, "page"
+
+
 def plan(ref: PostRef, purpose: Purpose) -> list[FetchRequest]:
     return [FetchRequest("page", ref.url, accept="text/html,*/*;q=0.8")]
 

@@ -49,6 +49,14 @@ class SimPost:
     quoted_id: str | None = None
     reply_to_id: str | None = None
     account_protected: bool = False
+    # Facebook: the page's layout (facebook_pages.LAYOUTS), the group of a group post, and
+    # how its "content isn't available" page looks once it is gone (locale and form).
+    # X: an Article (title, preview, cover media name); the tweet's text is then only its link.
+    article: dict[str, str] | None = None
+    fb_layout: str = "www"
+    group: str = ""
+    locale: str = "en"
+    gone_form: str = "body_json"
 
     @property
     def current_text(self) -> str:
@@ -111,6 +119,17 @@ def tweet_json(post: SimPost, media_base: str, video_base: str) -> dict[str, Any
         "photos": [{"url": m["media_url_https"], "width": 320, "height": 240} for m in media if m["type"] == "photo"],
         "conversation_count": 0,
     }
+    if post.article:
+        link = f"https://t.co/{post.key[-10:]}"
+        body["text"] = link
+        body["entities"]["urls"] = [{"url": link, "expanded_url": f"http://x.com/i/article/{post.key}",
+                                     "display_url": f"x.com/i/article/{post.key[:4]}…", "indices": [0, len(link)]}]
+        body["article"] = {
+            "cover_media": {"id": "sim", "media_info": {
+                "__typename": "ApiImage", "original_img_url": f"{media_base}/media/{post.article['cover']}",
+                "original_img_width": 1920, "original_img_height": 768}},
+            "id": "sim-article", "rest_id": post.key, "title": post.article["title"],
+            "preview_text": post.article["preview"]}
     if post.quoted_id:
         body["quoted_tweet"] = {"id_str": post.quoted_id, "__typename": "Tweet"}
     if post.reply_to_id:
@@ -192,51 +211,6 @@ def profile_timeline(post: SimPost | None, handle: str, account_state: str) -> s
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><div id=\"__next\"></div>"
         f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script></body></html>'
     )
-
-
-def facebook_post_page(post: SimPost, cdn_base: str) -> str:
-    url = f"https://www.facebook.com{post.path}"
-    text = post.current_text
-    short = text if len(text) <= 60 else text[:57] + "..."
-    image = (
-        f'<meta property="og:image" content="{cdn_base}/v/{post.photos[0]}" />' if post.photos else ""
-    )
-    stamp = int(post.created.timestamp())
-    return (
-        '<!DOCTYPE html><html lang="en" id="facebook"><head><meta charset="utf-8" />'
-        f'<title id="pageTitle">{html.escape(short)} - {html.escape(post.name)} | Facebook</title>'
-        f'<meta name="description" content="{html.escape(text)}" />'
-        f'<meta property="og:title" content="{html.escape(post.name)}" />'
-        f'<meta property="og:description" content="{html.escape(text)}" />'
-        f"{image}"
-        f'<meta property="og:url" content="{url}" />'
-        '<meta property="og:locale" content="en_US" />'
-        f'<link rel="canonical" href="{url}" /></head><body>'
-        '<div class="_5pcr userContentWrapper"><div class="_5pcp">'
-        f'<a href="{post.path}"><abbr data-utime="{stamp}" title="{post.created:%A, %B %d, %Y}">'
-        f"{post.created:%B %d, %Y}</abbr></a></div>"
-        f'<div class="_5pbx userContent" data-testid="post_message"><p>{html.escape(text)}</p></div>'
-        "</div><!-- simulated by archiver's local simulator --></body></html>"
-    )
-
-
-FACEBOOK_UNAVAILABLE = (
-    '<!DOCTYPE html><html lang="en" id="facebook"><head><meta charset="utf-8" />'
-    '<title id="pageTitle">This content isn\'t available right now</title>'
-    '<meta property="og:site_name" content="Facebook" /></head><body>'
-    "<h2>This content isn't available right now</h2><p>When this happens, it's usually because the "
-    "owner only shared it with a small group of people, changed who can see it or it's been deleted.</p>"
-    "</body></html>"
-)
-
-FACEBOOK_LOGIN = (
-    '<!DOCTYPE html><html lang="en" id="facebook"><head><meta charset="utf-8" />'
-    '<title id="pageTitle">Log into Facebook</title>'
-    '<meta property="og:site_name" content="Facebook" />'
-    '<link rel="canonical" href="https://www.facebook.com/login/web/" /></head><body>'
-    '<form id="login_form" action="/login/device-based/regular/login/" method="post">'
-    '<input type="text" name="email" /><input type="password" name="pass" /></form></body></html>'
-)
 
 
 def web_page(post: SimPost) -> str:

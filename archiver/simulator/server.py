@@ -26,15 +26,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterable
 from urllib.parse import parse_qs, urlsplit
 
-from ..platforms import facebook as fb_platform
 from ..platforms.twitter import syndication_token
-from ..urls import parse_url
-from . import content
+from . import content, facebook_pages
 from .content import SimPost
 
 STATES = frozenset({
     "live", "edited", "deleted", "deleted_quiet", "protected", "suspended", "account_gone",
     "sensitive", "login_wall", "rate_limited", "flaky", "slow", "empty", "reset", "truncated",
+    "unknown_shape",
 })
 
 # Real prefix → simulator path prefix.
@@ -78,6 +77,7 @@ class Simulator:
         self.video_bytes = video_bytes
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
+        self._serial = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._host = host
@@ -110,6 +110,22 @@ class Simulator:
 
     def get(self, ref: str) -> SimPost | None:
         return self.posts.get(ref)
+
+    def next_serial(self) -> int:
+        """A counter per answer, so that CDN URLs are re-signed on every request as fbcdn's are."""
+        with self._lock:
+            self._serial += 1
+            return self._serial
+
+    def facebook_post(self, path: str, query: dict[str, str]) -> SimPost | None:
+        """The simulated Facebook post a request names: its id as a path segment, or as
+        ``story_fbid``, ``fbid`` or ``v`` (the simulator's own reading of Facebook's URLs)."""
+        wanted = {seg for seg in path.split("/") if seg}
+        wanted |= {query[k] for k in ("story_fbid", "fbid", "v") if query.get(k)}
+        for post in list(self.posts.values()):
+            if post.platform == "facebook" and post.key.rsplit(":", 1)[-1] in wanted:
+                return post
+        return None
 
     # --- server -----------------------------------------------------------
 
@@ -357,6 +373,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _image(self, rest: str, query: dict[str, str]) -> None:
         name = rest.rsplit("/", 1)[-1].split(":")[0]
+        if name.endswith(".mp4"):
+            self._send(200, content.fake_mp4(name, self.sim.video_bytes), "video/mp4", compress=False)
+            return
         self._send(200, content.png(96, 64, content.color_for(name)), "image/png", compress=False)
 
     def _video(self, rest: str, query: dict[str, str]) -> None:
@@ -365,34 +384,32 @@ class _Handler(BaseHTTPRequestHandler):
     # --- facebook ---------------------------------------------------------
 
     def _facebook(self, rest: str, query: dict[str, str]) -> None:
-        full = rest + (("?" + urlsplit(self.path).query) if urlsplit(self.path).query else "")
         if rest.startswith("/share/"):
             target = self.sim.shares.get(rest.rstrip("/") + "/")
             if target is None:
-                self._send(404, content.FACEBOOK_UNAVAILABLE.encode())
+                self._send(404, facebook_pages.unavailable_page().encode())
             else:
                 self._redirect(target)
             return
         if rest.startswith("/login"):
-            self._send(200, content.FACEBOOK_LOGIN.encode())
+            self._send(200, facebook_pages.LOGIN_PAGE.encode())
             return
-        try:
-            ref = fb_platform.recognise(parse_url("https://www.facebook.com" + full))
-        except Exception:
-            ref = None
-        post = self.sim.get(f"facebook:{ref.key}") if ref is not None else None
+        post = self.sim.facebook_post(rest, query)
         if post is None:
-            self._send(200, content.FACEBOOK_UNAVAILABLE.encode())
+            self._send(200, facebook_pages.unavailable_page().encode())
             return
         if self._limited(post):
             return
         state = post.state
+        post_id = post.key.rsplit(":", 1)[-1]
         if state == "login_wall":
             self._redirect("https://www.facebook.com/login/?next=" + "https%3A%2F%2Fwww.facebook.com" + post.path)
         elif state in ("deleted", "deleted_quiet", "protected", "account_gone", "suspended", "sensitive"):
-            self._send(200, content.FACEBOOK_UNAVAILABLE.encode())
+            self._send(200, facebook_pages.unavailable_page(post.locale, post.gone_form, post_id).encode())
+        elif state == "unknown_shape":
+            self._send(200, facebook_pages.UNKNOWN_SHAPE.encode())
         else:
-            self._send(200, content.facebook_post_page(post, FB_CDN).encode())
+            self._send(200, facebook_pages.post_page(post, FB_CDN, self.sim.next_serial()).encode())
 
     def _fbwatch(self, rest: str, query: dict[str, str]) -> None:
         target = self.sim.shares.get("fb.watch" + rest.rstrip("/") + "/")

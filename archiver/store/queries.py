@@ -11,10 +11,11 @@ from sqlalchemy import Connection, bindparam, func
 from sqlmodel import Session, col, select
 
 from ..config import Settings
+from ..content import content_hash, is_edit, normalise_text
 from ..errors import InputError, LeaseLost, UnsupportedURL
 from ..observe import Visit
-from ..platforms import recognise
-from ..platforms.base import Media, PostRef
+from ..platforms import post_identity, recognise
+from ..platforms.base import Media, PostData, PostRef
 from ..schedule import next_check_at
 from ..status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
 from ..warc import RevisitOf
@@ -62,7 +63,8 @@ _INSERT_OBSERVATION = _OBSERVATIONS.insert().returning(_OBSERVATIONS.c.id)
 _SET_MAIN_RECORD = _OBSERVATIONS.update().where(_OBSERVATIONS.c.id == bindparam("row_id"))
 _INSERT_RECORDS = _RECORDS.insert().returning(_RECORDS.c.id, sort_by_parameter_order=True)
 _TO_CHECK = select(_POSTS.c.platform, _POSTS.c.post_key, _POSTS.c.url, _POSTS.c.author,
-                   _POSTS.c.content_hash).where(_POSTS.c.id == bindparam("post_id"))
+                   _POSTS.c.content_hash, _POSTS.c.text, _POSTS.c.media_json).where(
+                       _POSTS.c.id == bindparam("post_id"))
 _FILE_BY_NAME = select(_FILES.c.name).where(_FILES.c.name == bindparam("file_name"))
 _INSERT_FILE = _FILES.insert()
 
@@ -82,13 +84,37 @@ def last_responses(connection: Connection, uris: Iterable[str]) -> dict[str, tup
     return found
 
 
-def post_to_check(connection: Connection, post_id: int) -> tuple[PostRef, str | None] | None:
-    """What a recheck needs of a post: the reference to visit and its last content hash."""
+@dataclass(frozen=True)
+class KnownContent:
+    """What the archive last knew a post to say: to tell an edit from the same post served anew."""
+
+    content_hash: str
+    text: str | None
+    media: list[tuple[str, str]]
+
+    def edited_by(self, data: PostData) -> bool:
+        return data.content_hash() != self.content_hash and is_edit(
+            self.text, self.media, data.text, data.media_pairs())
+
+
+def post_to_check(connection: Connection, post_id: int) -> tuple[PostRef, KnownContent | None] | None:
+    """What a recheck needs of a post: the reference to visit and what it last said."""
     row = connection.execute(_TO_CHECK, {"post_id": post_id}).first()
     if row is None:
         return None
     handle = row.author if row.platform == "twitter" else None
-    return PostRef(row.platform, row.post_key, row.url, handle=handle), row.content_hash
+    known = None
+    if row.content_hash:
+        known = KnownContent(row.content_hash, row.text, _media_pairs(row.media_json))
+    return PostRef(row.platform, row.post_key, row.url, handle=handle), known
+
+
+def _media_pairs(media_json: str | None) -> list[tuple[str, str]]:
+    try:
+        items = json.loads(media_json or "[]")
+    except ValueError:
+        return []
+    return [(str(m.get("url", "")), str(m.get("kind", ""))) for m in items if isinstance(m, dict)]
 
 
 def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
@@ -134,10 +160,13 @@ def record_visit(
     content_hash = None
     if outcome.kind is OutcomeKind.ALIVE and data is not None and data.has_content():
         content_hash = data.content_hash()
-        if post.content_hash and content_hash != post.content_hash:
+        known = (KnownContent(post.content_hash, post.text, _media_pairs(post.media_json))
+                 if post.content_hash else None)
+        edited = known is not None and known.edited_by(data)
+        if edited:
             outcome = Outcome.EDITED
-        _update_content(post, visit)
-        post.content_hash = content_hash
+        _update_content(post, visit, replace_text=known is None or edited)
+        post.content_hash = _content_hash(post)
         post.last_captured_at = now
     if data is not None and post.created_at is None and data.created_at is not None:
         post.created_at = data.created_at  # the snowflake time, even for a gone tweet
@@ -190,12 +219,15 @@ def record_visit(
     return post, outcome, transition
 
 
-def _update_content(post: Post, visit: Visit) -> None:
+def _update_content(post: Post, visit: Visit, replace_text: bool) -> None:
+    """Take what a capture saw. An unchanged post keeps its text unless this capture has it
+    more completely (one page cuts a text short with "…" that another gives whole)."""
     data = visit.data
     assert data is not None
     post.author = data.author or post.author
     post.author_name = data.author_name or post.author_name
-    post.text = data.text if data.text is not None else post.text
+    if replace_text or len(normalise_text(data.text)) > len(normalise_text(post.text)):
+        post.text = data.text if data.text is not None else post.text
     post.created_at = data.created_at or post.created_at
     post.lang = data.lang or post.lang
     post.media_json = json.dumps([{"url": m.url, "kind": m.kind} for m in data.media])
@@ -203,6 +235,10 @@ def _update_content(post: Post, visit: Visit) -> None:
     post.reply_to_id = data.reply_to_id or post.reply_to_id
     if data.canonical_url and visit.ref.platform == "twitter":
         post.url = data.canonical_url
+
+
+def _content_hash(post: Post) -> str:
+    return content_hash(post.text, _media_pairs(post.media_json))
 
 
 def _ensure_file(connection: Connection, name: str, now: datetime) -> None:
@@ -237,7 +273,12 @@ def find_post(session: Session, text: str) -> Post | None:
         return session.get(Post, int(text))
     if "://" not in text and ":" in text:
         platform, key = text.split(":", 1)
-        return session.exec(select(Post).where(Post.platform == platform, Post.post_key == key)).first()
+        found = session.exec(select(Post).where(Post.platform == platform, Post.post_key == key)).first()
+        if found is None and key and ":" not in key:
+            # ``facebook:123``: the platform's own id, as `show --json` prints it in ``post_id``.
+            found = session.exec(select(Post).where(
+                Post.platform == platform, col(Post.post_key).endswith(":" + key)).order_by(col(Post.id))).first()
+        return found
     try:
         ref = recognise(text)
     except UnsupportedURL as exc:
@@ -312,10 +353,12 @@ def post_json(session: Session, post: Post, full: bool = False) -> dict[str, obj
         for obs, rec in captures_of(session, post.id)
     ]
     media = [Media(**m) for m in json.loads(post.media_json or "[]")]
+    own_id, kind = post_identity(post.platform, post.post_key, post.url)
     data: dict[str, object] = {
         "id": post.id,
         "platform": post.platform,
-        "post_id": post.post_key,
+        "post_id": own_id,
+        "kind": kind,
         "url": post.url,
         "author": post.author,
         "author_name": post.author_name,

@@ -141,3 +141,165 @@ def test_oembed_showing_the_post_outweighs_a_login_wall():
     assert classify({"page": page("facebook/login_wall.html"), "oembed": oembed}).outcome is Outcome.ALIVE
     refused = Response("oembed", "u", 400, body=b'{"error": {"code": 100}}')
     assert classify({"page": page("facebook/unavailable.html"), "oembed": refused}).outcome is Outcome.UNAVAILABLE
+
+
+# --- issue 10: real page shapes (made-up posts, tests/fixtures/facebook/) ---------------
+
+import json  # noqa: E402
+
+from archiver.content import media_identity  # noqa: E402
+from tests.conftest import FIXTURES  # noqa: E402
+
+UTC = timezone.utc
+
+
+def fb_page(name: str, url: str, final: str = "") -> tuple[PostRef, Response]:
+    ref = recognise(url)
+    body = fixture_bytes(f"facebook/{name}")
+    return ref, Response("page", ref.url, 200, {"content-type": "text/html; charset=utf-8"}, body,
+                         final_url=final or ref.url)
+
+
+SHAPES = [
+    # (fixture, url, author, author_name, created_at, text starts, media kinds, media file)
+    ("www_permalink_sidebar.html",
+     "https://www.facebook.com/permalink.php?story_fbid=700000000000101&id=149400000000001",
+     "asociacionproba", "Asociación de Proba", datetime(2014, 10, 21, 15, 36, 26, tzinfo=UTC),
+     "Aquí vos deixamos unhas imaxes inventadas", ["image"], "10700001_700000000000101_5100000000000000001_o.jpg"),
+    ("www_video_watch.html", "https://www.facebook.com/probasoftware/videos/700000000000201/",
+     "probasoftware", "Proba Software GmbH", datetime(2016, 5, 12, 13, 52, 59, tzinfo=UTC),
+     "Eindrücke vom gestrigen Meetup", ["video", "poster"], "13200001_1000000000000001_2000000001_n.mp4"),
+    ("m_group_permalink.html",
+     "https://m.facebook.com/groups/researchersofsomewhere/permalink/700000000000401/",
+     "ana.example.77", "Ana A. Example", datetime(2018, 4, 3, 20, 2, 42, tzinfo=UTC),
+     "Hola!, This group is a made-up group", [], None),
+    ("m_photo_post_no_time.html",
+     "https://m.facebook.com/frentedeproba/photos/p.700000000000501/700000000000501/",
+     "frentedeproba", "Frente de Proba", None, "UN FRENO INVENTADO", ["image"],
+     "34000001_700000000000502_3400000000000000001_o.jpg"),
+    ("m_post_no_og.html", "https://m.facebook.com/ProbaGames/posts/700000000000601",
+     "ProbaGames", "Proba Games", datetime(2021, 6, 2, 18, 0, 31, tzinfo=UTC),
+     "Tune into the Proba Podcast’s Summer Preview", [], None),
+    ("www_text_post_avatar.html", "https://www.facebook.com/SimPage/posts/700000000000701",
+     "SimPage", "Sim Page", datetime(2022, 3, 17, 5, 50, tzinfo=UTC), "A statement with no picture", [], None),
+]
+
+
+@pytest.mark.parametrize("name, url, author, author_name, created, text, kinds, media_file", SHAPES,
+                         ids=[s[0] for s in SHAPES])
+def test_each_real_page_shape_gives_the_posts_own_fields(name, url, author, author_name, created, text, kinds,
+                                                         media_file):
+    ref, response = fb_page(name, url)
+    assert classify({"page": response}).outcome is Outcome.ALIVE
+    data = parse(ref, {"page": response})
+    assert (data.author, data.author_name, data.created_at) == (author, author_name, created)
+    assert data.text.startswith(text)
+    assert [m.kind for m in data.media] == kinds
+    if media_file:
+        assert media_identity(data.media[0].url) == media_file
+
+
+def test_the_sidebars_time_and_the_watch_title_are_not_taken():
+    """The first data-utime on these pages is another post's; og:title is no author."""
+    _, response = fb_page("www_permalink_sidebar.html", "https://www.facebook.com/asociacionproba/posts/700000000000101")
+    data = parse(recognise("https://www.facebook.com/asociacionproba/posts/700000000000101"), {"page": response})
+    assert data.created_at.year == 2014
+    ref, response = fb_page("www_video_watch.html", "https://www.facebook.com/probasoftware/videos/700000000000201/")
+    assert "Facebook Watch" not in (parse(ref, {"page": response}).author_name or "")
+
+
+def test_the_full_text_is_read_from_the_post_not_the_truncated_tag():
+    ref, response = fb_page("www_permalink_sidebar.html",
+                            "https://www.facebook.com/asociacionproba/posts/700000000000101")
+    text = parse(ref, {"page": response}).text
+    assert text.endswith("Outra Páxina pola súa axuda.")
+    assert "Ver más" not in text and "..." not in text
+
+
+def test_a_pages_avatar_is_not_the_posts_media():
+    ref, response = fb_page("www_text_post_avatar.html", "https://www.facebook.com/SimPage/posts/700000000000701")
+    assert parse(ref, {"page": response}).media == []
+
+
+UNAVAILABLE_LANGUAGES = json.loads((FIXTURES / "facebook/unavailable_languages.json").read_text("utf-8"))["pages"]
+
+
+def _json_escaped(text: str) -> str:
+    return json.dumps(text, ensure_ascii=True)[1:-1]
+
+
+@pytest.mark.parametrize("page", UNAVAILABLE_LANGUAGES, ids=[p["lang"] for p in UNAVAILABLE_LANGUAGES])
+def test_content_unavailable_in_each_language_from_body_and_json(page):
+    template = (FIXTURES / "facebook/unavailable_template.html").read_text("utf-8")
+    html = (template.replace("%LANG%", page["lang"]).replace("%DIR%", page["dir"])
+            .replace("%HEADING_JSON%", _json_escaped(page["heading"]))
+            .replace("%EXPLANATION_JSON%", _json_escaped(page["explanation"]))
+            .replace("%HEADING%", page["heading"]).replace("%EXPLANATION%", page["explanation"])
+            .replace("%HOME%", page["home"]))
+    url = "https://www.facebook.com/SimRusEmbassyMN/posts/5100000000000001"
+    response = Response("page", url, 200, {"content-type": "text/html; charset=utf-8"}, html.encode(), final_url=url)
+    result = classify({"page": response})
+    assert result.outcome is Outcome.UNAVAILABLE, page["lang"]
+    # Only in the JSON payload (a page rendered by its scripts) is enough too.
+    body_less = html.replace(page["heading"], "").replace(page["explanation"], "")
+    response = Response("page", url, 200, {"content-type": "text/html"}, body_less.encode(), final_url=url)
+    assert classify({"page": response}).outcome is Outcome.UNAVAILABLE, page["lang"]
+
+
+@pytest.mark.parametrize(
+    "name, outcome",
+    [
+        ("unavailable_body_json.html", Outcome.UNAVAILABLE),        # title just "Facebook"
+        ("mbasic_cannot_be_displayed.html", Outcome.UNAVAILABLE),
+        ("shared_unavailable_attachment.html", Outcome.ALIVE),     # the post shares a gone one
+        ("unknown_shape.html", Outcome.ERROR),                      # never read as gone
+        ("m_login_front_door.html", Outcome.LOGIN_WALL),
+        ("login_wall.html", Outcome.LOGIN_WALL),
+        ("blocked.html", Outcome.RATE_LIMITED),
+    ],
+)
+def test_classify_real_shapes(name, outcome):
+    url = ("https://www.facebook.com/SimPage/posts/700000000000801" if name.startswith("shared")
+           else "https://www.facebook.com/SimRusEmbassyMN/posts/5100000000000001")
+    final = "https://m.facebook.com/" if name == "m_login_front_door.html" else ""
+    _, response = fb_page(name, url, final)
+    result = classify({"page": response})
+    assert result.outcome is outcome, result.note
+    assert result.outcome is not Outcome.DELETED
+
+
+def test_a_page_about_another_post_does_not_show_this_one():
+    """og:url naming a different post (a redirect to something else) is not this post alive."""
+    _, response = fb_page("www_text_post_avatar.html", "https://www.facebook.com/SimPage/posts/700000000000999")
+    assert classify({"page": response}).outcome is Outcome.ERROR
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("https://scontent.fxxx1-1.fna.fbcdn.net/v/t1.0-9/p200x200/123_456_n.jpg?_nc_cat=1&oh=aa&oe=5F0",
+         "https://scontent.fyyy2-1.fna.fbcdn.net/v/t1.0-9/p206x206/123_456_n.jpg?_nc_cat=2&oh=bb&oe=6A1"),
+        ("https://pbs.twimg.com/media/FsZNOgcWAAEQtrd.jpg:large", "https://pbs.twimg.com/media/FsZNOgcWAAEQtrd.jpg"),
+    ],
+)
+def test_media_identity_survives_resigned_and_resized_urls(one, other):
+    assert media_identity(one) == media_identity(other)
+
+
+@pytest.mark.parametrize(
+    "url, post_id, kind",
+    [
+        ("https://www.facebook.com/somepage/posts/123456789", "123456789", "post"),
+        ("https://www.facebook.com/permalink.php?story_fbid=" + PF + "&id=1", PF, "post"),
+        ("https://www.facebook.com/photo.php?fbid=10150000000000001", "10150000000000001", "photo"),
+        ("https://www.facebook.com/somepage/videos/555000111222333/", "555000111222333", "video"),
+        ("https://www.facebook.com/watch/?v=555000111222333", "555000111222333", "video"),
+        ("https://www.facebook.com/reel/555000111222334", "555000111222334", "reel"),
+        ("https://www.facebook.com/groups/openresearch/posts/1234567890/", "1234567890", "group_post"),
+    ],
+)
+def test_post_id_is_facebooks_own_and_kind_is_its_own_field(url, post_id, kind):
+    from archiver.platforms import post_identity
+
+    ref = recognise(url)
+    assert post_identity(ref.platform, ref.key, ref.url) == (post_id, kind)

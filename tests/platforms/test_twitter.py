@@ -221,3 +221,14 @@ def test_classify(case, responses, outcome):
                                body=fixture_bytes(name) if name else body, final_url=final,
                                error="" if status is not None else "ConnectError: refused")
     assert classify(built).outcome is outcome, case
+
+
+def test_an_x_article_is_stored_by_its_title_preview_and_cover():
+    """Issue 10: the tweet's own text is only a t.co link; the article's words are the post."""
+    ref = recognise("https://x.com/madeup_writer/status/2064990000000000001")
+    body = fixture_bytes("twitter/syndication_xarticle.json")
+    data = parse(ref, {"syndication": Response("syndication", "u", 200, {}, body)})
+    assert data.text == ("What a made-up article says in its title\n\n"
+                         "A made-up article for the tests.\nIts preview runs over two lines.")
+    assert [(m.url, m.kind) for m in data.media] == [("https://pbs.twimg.com/media/MadeUpCover01.jpg", "image")]
+    assert data.author == "madeup_writer"
