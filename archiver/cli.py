@@ -59,7 +59,10 @@ def fetch_settings() -> Settings:
 
     from .objectstore import ObjectStore
 
+    from .health import controls_for
+
     s = settings()
+    controls_for(s)  # a control that names no post is refused before anything starts
     if s.cookies_file:
         UserCookies(Path(s.cookies_file))
     if s.warc_store:
@@ -261,12 +264,23 @@ def recheck(
     if as_json:
         print_json(report.as_json())
     _print_run_summary(report, err if as_json else out)
-    raise typer.Exit(0)
+    raise typer.Exit(EXIT_DEGRADED if report.degraded else 0)
+
+
+# A run that found a platform degraded exits 3 (issue 11): its gone-type answers were held.
+EXIT_DEGRADED = 3
+
+
+def _print_degraded(degraded: dict[str, str], console: Console) -> None:
+    for platform, reason in sorted(degraded.items()):
+        console.print(f"DEGRADED {platform}: {reason}; its posts' gone-type answers are kept but held "
+                      "(never counted towards vanishing)", markup=False)
 
 
 def _print_run_summary(report, console: Console) -> None:
     for repair in report.repairs:
         err.print(f"note: {repair}", markup=False)
+    _print_degraded(report.degraded, console)
     outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1]))
     console.print(f"checked {len(report.results)} posts" + (f": {outcomes}" if outcomes else " (none was due)"),
                   markup=False)
@@ -444,11 +458,44 @@ def worker(
     checked = [r for r in report.results if r.outcome != "skipped"]
     if as_json:
         print_json({"worker": name, "claimed": report.claimed, "checked": len(checked),
-                    "transitions": [t.as_json() for t in report.transitions]})
+                    "transitions": [t.as_json() for t in report.transitions],
+                    "platform_health": report.platform_health})
     else:
         out.print(f"worker {name}: checked {len(checked)} posts", markup=False)
+        _print_degraded(report.degraded, out)
         for t in report.transitions:
             out.print(f"{t.after.value.upper()} ({t.reason}): {t.url}", markup=False)
+    for problem in report.webhook_errors:
+        err.print(f"warning: {problem}", markup=False)
+    raise typer.Exit(EXIT_DEGRADED if report.degraded else 0)
+
+
+@app.command()
+def controls(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Check the control posts now, and say whether each platform is healthy."""
+    from .controls import check_controls
+
+    store = open_store()
+    try:
+        report = check_controls(fetch_settings(), store)
+    finally:
+        store.close()
+    if as_json:
+        print_json(report.as_json())
+    else:
+        for result in report.results:
+            mark = "ok" if result.ok else "FAILED"
+            out.print(f"{mark:<7}{result.platform:<10}{result.url}  expected {result.expected}, "
+                      f"came back {result.outcome}" + (f" ({result.detail})" if result.detail and not result.ok else ""),
+                      markup=False)
+        for platform, health in sorted(report.platform_health.items()):
+            out.print(f"{platform}: {health['status']}" + (f" — {health['reason']}" if health["reason"] else ""),
+                      markup=False)
+        if not report.results:
+            out.print("No controls are configured (ARCHIVER_CONTROLS=none): every platform is unchecked.")
+    raise typer.Exit(EXIT_DEGRADED if report.degraded else 0)
 
 
 @db_app.command("upgrade")

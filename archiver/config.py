@@ -54,6 +54,20 @@ def parse_rewrites(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def parse_url_list(text: str) -> tuple[str, ...]:
+    """Comma-separated URLs; ``none`` for an empty list (an empty variable means "the default")."""
+    if text.strip().lower() == "none":
+        return ()
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def parse_ratio(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("must be between 0 and 1")
+    return value
+
+
 def _flag(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -109,6 +123,18 @@ class Settings:
     facebook_oembed_token: str = field(
         default="", metadata={"env": "ARCHIVER_FACEBOOK_OEMBED_TOKEN"}
     )
+    # Controls (issue 11): None means each platform's own defaults (`platforms.default_controls`).
+    controls: tuple[str, ...] | None = field(
+        default=None, metadata={"env": "ARCHIVER_CONTROLS", "parse": parse_url_list})
+    controls_gone: tuple[str, ...] = field(
+        default=(), metadata={"env": "ARCHIVER_CONTROLS_GONE", "parse": parse_url_list})
+    control_interval: float = field(default=600.0, metadata={"env": "ARCHIVER_CONTROL_INTERVAL"})
+    mass_gone_min: int = field(default=10, metadata={"env": "ARCHIVER_MASS_GONE_MIN"})
+    mass_gone_ratio: float = field(
+        default=0.5, metadata={"env": "ARCHIVER_MASS_GONE_RATIO", "parse": parse_ratio})
+    shape_drift_min: int = field(default=5, metadata={"env": "ARCHIVER_SHAPE_DRIFT_MIN"})
+    shape_drift_ratio: float = field(
+        default=0.3, metadata={"env": "ARCHIVER_SHAPE_DRIFT_RATIO", "parse": parse_ratio})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -54,6 +54,8 @@ class Visit:
     # Decoded bodies of the status-bearing responses (not media), for callers
     # that read the page itself, such as `capture --from-page`.
     responses: dict[str, Response] = field(default_factory=dict)
+    control: str | None = None   # a control post's expected state (issue 11), not a post of the archive
+    held: str = ""               # why the platform was degraded when this look was made
 
     @property
     def outcome(self) -> Outcome:
@@ -80,7 +82,10 @@ class Observer:
         # the database answers for older ones, and memory must not grow with the batch).
         self._recent: OrderedDict[str, tuple[str, RevisitOf]] = OrderedDict()
 
-    async def visit(self, ref: PostRef, purpose: Purpose) -> Visit:
+    async def visit(self, ref: PostRef, purpose: Purpose, control: str | None = None,
+                    held: str = "") -> Visit:
+        """One look at ``ref``. ``control`` marks a control post's look (its expected state),
+        ``held`` one made while its platform was degraded; both are written into the WARC."""
         started = self._clock()
         written: list[WrittenRecord] = []
         attempts: list[dict[str, object]] = []
@@ -90,7 +95,8 @@ class Observer:
             ref, problem = await self._resolve(ref, written, attempts)
             if problem:
                 visit = Visit(ref, purpose, started, Classification(Outcome.ERROR, (Signal("resolve", None, problem),), problem),
-                              records=written, attempts=attempts, resolved_from=resolved_from)
+                              records=written, attempts=attempts, resolved_from=resolved_from, control=control,
+                              held=held)
                 await self._write_metadata(visit)
                 return visit
         requests = platforms.plan(ref, purpose, self.settings.facebook_oembed_token)
@@ -104,7 +110,7 @@ class Observer:
         visit = Visit(
             ref, purpose, started, classification, data=data, records=written,
             statuses={role: r.status for role, r in responses.items()}, attempts=attempts,
-            resolved_from=resolved_from, responses=responses,
+            resolved_from=resolved_from, responses=responses, control=control, held=held,
         )
         visit.main_record = main_record(ref, written)
         await self._write_metadata(visit)
@@ -224,6 +230,10 @@ class Observer:
             ],
             "attempts": visit.attempts,
         }
+        if visit.control:
+            payload["control"] = {"expected": visit.control}
+        if visit.held:
+            payload["platform_degraded"] = visit.held
         concurrent = visit.main_record.record_id if visit.main_record else None
         visit.metadata_record = await asyncio.to_thread(
             self.writer.write_metadata, visit.ref.url, payload, visit.started_at, concurrent

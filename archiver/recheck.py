@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Callable, Iterable, Sequence
 
 import httpx
+from sqlalchemy import Connection
 from sqlmodel import col, select
 
 from .config import Settings
@@ -31,7 +32,8 @@ from .session import open_run
 from .status import OutcomeKind
 from .store import Post, Run, Store
 from .store.db import store_errors
-from .store.queries import KnownContent, Transition, post_to_check, record_visit
+from .health import HealthMonitor
+from .store.queries import KnownContent, Transition, hold_run, iso, post_to_check, record_visit
 from .window import run_windowed
 
 Progress = Callable[["CheckResult"], None]
@@ -53,10 +55,18 @@ class RecheckReport:
     transitions: list[Transition] = field(default_factory=list)
     webhook_errors: list[str] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
+    # {platform: {status, reason, controls, …}} (issue 11); see `health.PlatformHealth.as_json`.
+    platform_health: dict[str, dict[str, object]] = field(default_factory=dict)
 
     @property
     def outcomes(self) -> dict[str, int]:
         return dict(Counter(r.outcome for r in self.results))
+
+    @property
+    def degraded(self) -> dict[str, str]:
+        """The platforms degraded in this run, with the reason."""
+        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
+                if h.get("status") == "degraded"}
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -65,6 +75,7 @@ class RecheckReport:
             "outcomes": self.outcomes,
             "transitions": [t.as_json() for t in self.transitions],
             "posts": [r.__dict__ for r in self.results],
+            "platform_health": self.platform_health,
         }
 
 
@@ -79,20 +90,45 @@ def due_post_ids(store: Store, now: datetime, limit: int | None = None) -> list[
 
 
 class Rechecker:
+    """Checks posts with one observer, for one run: each platform's health first (issue 11)."""
+
     def __init__(self, settings: Settings, store: Store, observer: Observer, run_id: int | None,
-                 progress: Progress | None = None, worker_id: str | None = None):
+                 progress: Progress | None = None, worker_id: str | None = None,
+                 monitor: HealthMonitor | None = None, clock: Callable[[], datetime] = utcnow):
         self.worker_id = worker_id
         self.settings = settings
         self.store = store
         self.observer = observer
         self.run_id = run_id
         self.progress = progress
+        self.clock = clock
+        self.monitor = monitor or HealthMonitor(settings, observer, clock)
         self.report = RecheckReport(run_id=run_id)
         self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
+        self._held_posts: set[int] = set()
+        self._holds: list[tuple[str, str, list[int]]] = []  # (platform, reason, observation ids)
 
     async def check_all(self, post_ids: Iterable[int]) -> None:
         # Bounded fan-out: a window of tasks, not one task per post of a million.
         await run_windowed((self._check(post_id) for post_id in post_ids), self.settings.concurrency * 4)
+        if self._held_posts:
+            await asyncio.to_thread(self._refresh_statuses)
+        for platform, reason, observations in self._holds:
+            # The WARC says so too: observations written before the guard tripped are held by this record.
+            await asyncio.to_thread(
+                self.observer.writer.write_metadata, f"urn:archiver:run:{self.run_id}:held:{platform}",
+                {"run": self.run_id, "platform": platform, "platform_degraded": reason,
+                 "held_observations": observations}, self.clock())
+        self.report.platform_health = self.monitor.as_json()
+
+    def _refresh_statuses(self) -> None:
+        """Posts whose answers were held after the fact: their results say their state as it now is."""
+        with self.store.session() as session:
+            statuses = {post.id: post.status.value for post in session.exec(
+                select(Post).where(col(Post.id).in_(sorted(self._held_posts))))}
+        for result in self.report.results:
+            if result.post_id in statuses:
+                result.status = statuses[result.post_id]
 
     async def _check(self, post_id: int) -> None:
         async with self._limit:
@@ -102,15 +138,20 @@ class Rechecker:
                 return
             ref, known = target
             try:
-                visit = await self.observer.visit(ref, Purpose.CHECK)
+                held = await self.monitor.before_check(ref.platform)
+                visit = await self.observer.visit(ref, Purpose.CHECK, held=held)
                 if _changed(visit, known):
                     # Edited: take everything again so the new version is archived in full.
-                    visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE))
+                    visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE, held=held))
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.writing() as connection:
+                    # Whether the platform is degraded is asked again now, not only before the
+                    # visit: a guard may have tripped while this post was being fetched.
+                    held = self.monitor.held_reason(ref.platform) or held
                     stored, outcome, transition = record_visit(
                         connection, visit, "recheck", self.settings, run_id=self.run_id,
-                        lease_owner=self.worker_id)
+                        lease_owner=self.worker_id, held=held)
+                    transition = self._count(connection, ref.platform, visit, held, transition)
             except (WarcError, StoreError):
                 raise  # the disk or the database failed: stop the run, say why
             except LeaseLost as exc:
@@ -124,6 +165,25 @@ class Rechecker:
         self.report.results.append(result)
         if self.progress:
             self.progress(result)
+
+
+    def _count(self, connection: Connection, platform: str, visit: Visit, held: str,
+               transition: Transition | None) -> Transition | None:
+        """Count an answer for the platform's guards; when one trips, hold this run's gone-type
+        answers of that platform (this one included) and drop the transitions they made."""
+        health = self.monitor.of(platform)
+        if held and visit.outcome.kind is OutcomeKind.GONE:
+            health.held += 1
+        main = visit.main_record.record_id if visit.main_record else None
+        tripped = self.monitor.after_check(platform, visit.outcome, visit.classification.anomaly, main)
+        if not tripped or self.run_id is None:
+            return transition
+        observations, posts = hold_run(connection, self.run_id, platform, tripped, self.settings)
+        health.held += len(observations)
+        self._held_posts.update(posts)
+        self.report.transitions = [t for t in self.report.transitions if t.post_id not in posts]
+        self._holds.append((platform, tripped, observations))
+        return None if transition is not None and transition.post_id in posts else transition
 
 
 def _changed(visit: Visit, known: KnownContent | None) -> bool:
@@ -172,39 +232,63 @@ async def recheck_async(
                     post_ids = list(session.exec(select(Post.id).order_by(col(Post.id))))
             else:
                 post_ids = due_post_ids(store, now)
-        with store.session(write=True) as session:
-            run = Run(kind="recheck", started_at=now)
-            session.add(run)
-            session.commit()
-            run_id = run.id
+        run_id = start_run(store, "recheck", now)
         if on_start:
             on_start(len(post_ids))
         async with open_run(settings, store, transport=transport, clock=clock) as observer:
-            checker = Rechecker(settings, store, observer, run_id, progress)
+            checker = Rechecker(settings, store, observer, run_id, progress, clock=clock)
             await checker.check_all(post_ids)
         report = checker.report
         report.repairs = repairs
-        with store.session(write=True) as session:
-            run = session.get(Run, run_id)
-            run.finished_at = clock()
-            run.checked = len(report.results)
-            run.summary_json = json.dumps({"outcomes": report.outcomes,
-                                           "transitions": [t.as_json() for t in report.transitions]})
-            session.add(run)
-            session.commit()
+        finish_run(store, run_id, report, clock())
     finally:
         lock.release()
-    if settings.webhook_url and report.transitions:
-        report.webhook_errors = await notify(settings.webhook_url, report.transitions)
+    if settings.webhook_url:
+        report.webhook_errors = await notify(settings.webhook_url, report)
     return report
 
 
-async def notify(url: str, transitions: Sequence[Transition]) -> list[str]:
-    """POST each transition as JSON to the user's webhook. Failures are reported, not fatal."""
+def start_run(store: Store, kind: str, at: datetime) -> int:
+    with store.session(write=True) as session:
+        run = Run(kind=kind, started_at=at)
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        return run.id
+
+
+def finish_run(store: Store, run_id: int | None, report: RecheckReport, at: datetime) -> None:
+    """Record what a run did, its platforms' health included (the report's header reads it)."""
+    with store.session(write=True) as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        run.finished_at = at
+        run.checked = len(report.results)
+        run.summary_json = json.dumps({"outcomes": report.outcomes,
+                                       "transitions": [t.as_json() for t in report.transitions],
+                                       "platform_health": report.platform_health})
+        session.add(run)
+        session.commit()
+
+
+def webhook_events(report: RecheckReport, at: datetime) -> list[dict[str, object]]:
+    """What the webhook is told: each degraded platform, then each vanished or restored post."""
+    events: list[dict[str, object]] = [
+        {"event": "platform_degraded", "platform": platform, "reason": reason, "run": report.run_id,
+         "at": iso(at)} for platform, reason in sorted(report.degraded.items())]
+    events += [{"event": f"post.{t.after.value}", **t.as_json()} for t in report.transitions]
+    return events
+
+
+async def notify(url: str, report: RecheckReport) -> list[str]:
+    """POST each event as JSON to the user's webhook. Failures are reported, not fatal."""
     errors = []
+    events = webhook_events(report, utcnow())
+    if not events:
+        return errors
     async with httpx.AsyncClient(timeout=10) as client:
-        for transition in transitions:
-            body = {"event": f"post.{transition.after.value}", **transition.as_json()}
+        for body in events:
             try:
                 response = await client.post(url, json=body)
                 if response.status_code >= 400:

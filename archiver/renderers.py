@@ -102,6 +102,8 @@ def render_json(report: Report) -> bytes:
     body = {
         "schema": JSON_SCHEMA, "generated_at": iso(report.generated_at), "generator": f"archiver {__version__}",
         "filters": report.filters, "archive": {"posts": report.total_posts, "by_status": report.status_counts},
+        "held_runs": [{"run": h.run_id, "kind": h.kind, "started_at": iso(h.started_at), "platforms": h.platforms}
+                      for h in report.held_runs],
         "count": len(posts), "posts": posts,
     }
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -124,6 +126,8 @@ def render_markdown(report: Report) -> bytes:
     out = [f"# {title}", "",
            f"Generated {human(report.generated_at)} by archiver {__version__} from an archive of "
            f"{report.total_posts} posts ({_counts(report)}).", ""]
+    for line in held_lines(report):
+        out += [f"> **{_md(line)}**", ""]
     if not report.posts:
         out += [_empty_sentence(report), ""]
     for heading, posts in sections(report):
@@ -167,6 +171,13 @@ def _md_never_seen(post: ReportPost, level: str) -> list[str]:
             f"- **Observations:** {post.observations}", ""]
 
 
+def held_lines(report: Report) -> list[str]:
+    """One sentence per run of the period that held verdicts back (issue 11)."""
+    return [f"Held back: run {h.run_id} ({h.kind}, {human(h.started_at)}) found "
+            + "; ".join(f"{name} degraded ({reason})" for name, reason in sorted(h.platforms.items()))
+            + ", so gone-type answers it saw there were not counted." for h in report.held_runs]
+
+
 def _counts(report: Report) -> str:
     return ", ".join(f"{n} {s}" for s, n in sorted(report.status_counts.items())) or "empty"
 
@@ -201,6 +212,7 @@ th{cursor:pointer;user-select:none;background:#eff3f4}th[aria-sort=ascending]::a
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px;margin:8px 0}dt{color:var(--muted)}dd{margin:0;word-break:break-all}
 ol.timeline{font-size:13px;padding-left:20px}ol.timeline li.gone{color:var(--gone)}ol.timeline li.neutral{color:var(--muted)}
 .empty{background:#fff;border:1px dashed var(--line);border-radius:12px;padding:24px;text-align:center}
+.held{background:#fff4e5;border:1px solid #f5c26b;border-radius:8px;padding:8px 12px;font-size:13px}
 code{font-size:12px}
 """
 
@@ -235,7 +247,9 @@ def render_html(report: Report) -> bytes:
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><header>",
         f"<h1>{_e(title)}</h1><p class=\"meta\">Generated {_e(human(report.generated_at))} by archiver "
         f"{_e(__version__)} from an archive of {report.total_posts} posts ({_e(_counts(report))}). "
-        "Texts and images below are read from the WARC records named under each post.</p></header><main>",
+        "Texts and images below are read from the WARC records named under each post.</p>",
+        *(f"<p class=\"held\">{_e(line)}</p>" for line in held_lines(report)),
+        "</header><main>",
     ]
     if not report.posts:
         parts.append(f"<p class=\"empty\">{_e(_empty_sentence(report))}</p>")

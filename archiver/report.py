@@ -19,7 +19,7 @@ from .errors import InputError, UnsupportedURL, WarcError
 from .platforms.base import PostRef, Response
 from .seeds import read_seed_file
 from .status import OutcomeKind, PostState
-from .store import Observation, Post, Store, WarcFile, WarcRecord
+from .store import Observation, Post, Run, Store, WarcFile, WarcRecord
 from .store.queries import captures_of, iter_posts, observations_of
 from .warc import read_record
 
@@ -88,12 +88,23 @@ class ReportPost:
 
 
 @dataclass
+class HeldRun:
+    """A run that found platforms degraded, so held back their posts' gone-type answers (issue 11)."""
+
+    run_id: int
+    kind: str
+    started_at: datetime
+    platforms: dict[str, str]   # platform → why it was degraded
+
+
+@dataclass
 class Report:
     generated_at: datetime
     filters: dict[str, object]
     total_posts: int
     status_counts: dict[str, int]
     posts: list[ReportPost]
+    held_runs: list[HeldRun] = field(default_factory=list)
 
 
 # The report's sections, in the order they are shown (issue 10). A report of one status
@@ -193,12 +204,34 @@ def build_report(
             if until and (when is None or when > until):
                 continue
             posts.append(_report_post(store, session, post, sha, with_media))
+        held = held_runs(session, since, until, platform)
     # Oldest post first: a report reads as the story of what was said, in order.
     posts.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min.replace(tzinfo=timezone.utc), p.id))
     filters = {"status": status, "since": since.isoformat() if since else None,
                "until": until.isoformat() if until else None, "platform": platform,
                "seeds": str(seeds) if seeds else None}
-    return Report(now or datetime.now(timezone.utc), filters, sum(counts.values()), counts, posts)
+    return Report(now or datetime.now(timezone.utc), filters, sum(counts.values()), counts, posts, held)
+
+
+def held_runs(session: Session, since: datetime | None, until: datetime | None,
+              platform: str | None) -> list[HeldRun]:
+    """The runs of the period that held back verdicts because a platform was degraded."""
+    query = select(Run).where(col(Run.summary_json).contains('"degraded"')).order_by(col(Run.id))
+    if since:
+        query = query.where(col(Run.started_at) >= since)
+    if until:
+        query = query.where(col(Run.started_at) <= until)
+    found = []
+    for run in session.exec(query):
+        try:
+            health = json.loads(run.summary_json or "{}").get("platform_health") or {}
+        except ValueError:
+            continue
+        degraded = {name: str(h.get("reason") or "") for name, h in health.items()
+                    if isinstance(h, dict) and h.get("status") == "degraded" and (platform in (None, name))}
+        if degraded and run.id is not None:
+            found.append(HeldRun(run.id, run.kind, run.started_at, degraded))
+    return found
 
 
 def _status_counts(session: Session) -> dict[str, int]:

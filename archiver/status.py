@@ -136,12 +136,18 @@ _DEFAULT_CERTAINTY = {
 
 @dataclass(frozen=True)
 class Classification:
-    """An outcome, the signals that support it, and how strongly they do."""
+    """An outcome, the signals that support it, and how strongly they do.
+
+    ``anomaly`` says when the answer looks like the platform, not the post, changed: a
+    response of no known shape, or an endpoint contradicting the others about a live post
+    (issue 11). Many of them in one run mean the platform's answers changed under us.
+    """
 
     outcome: Outcome
     signals: tuple[Signal, ...] = ()
     note: str = ""
     certainty: Certainty | None = None
+    anomaly: str = ""
 
     @property
     def strength(self) -> Certainty | None:
@@ -149,16 +155,29 @@ class Classification:
 
     def evidence(self) -> dict[str, object]:
         strength = self.strength
-        return {"note": self.note, "signals": [s.as_dict() for s in self.signals],
-                "certainty": strength.value if strength else None}
+        evidence: dict[str, object] = {"note": self.note, "signals": [s.as_dict() for s in self.signals],
+                                       "certainty": strength.value if strength else None}
+        if self.anomaly:
+            evidence["anomaly"] = self.anomaly
+        return evidence
 
 
 @dataclass(frozen=True)
 class ObservationPoint:
-    """The two facts of an observation that the state rule needs."""
+    """The facts of an observation that the state rule needs.
+
+    ``held``: made while the platform was degraded (issue 11); a gone-type outcome then
+    says nothing about the post and counts as neutral, like a login wall.
+    """
 
     at: datetime
     outcome: Outcome
+    held: bool = False
+
+    @property
+    def kind(self) -> "OutcomeKind":
+        kind = self.outcome.kind
+        return OutcomeKind.NEUTRAL if self.held and kind is OutcomeKind.GONE else kind
 
 
 @dataclass(frozen=True)
@@ -184,7 +203,7 @@ def derive_state(points: Iterable[ObservationPoint], rule: StateRule = StateRule
     state = DerivedState()
     ever_vanished = False
     for point in sorted(points, key=lambda p: p.at):
-        kind = point.outcome.kind
+        kind = point.kind
         if kind is not OutcomeKind.ALIVE and state.last_seen_alive_at is None:
             # Never seen alive: the observation is kept as evidence, but nothing
             # says the post ever existed, so nothing can have vanished.

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 from .config import Settings
 from .errors import InputError
 from .fetcher import utcnow
-from .recheck import CheckResult, Rechecker
+from .recheck import CheckResult, Rechecker, RecheckReport, finish_run, notify, start_run
 from .repair import repair_torn_files
 from .session import open_run
 from .store import Post, Store
@@ -55,6 +55,22 @@ class WorkerReport:
     results: list[CheckResult] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
     claimed: int = 0
+    # Each platform's health over the worker's batches: degraded if any batch found it so.
+    platform_health: dict[str, dict[str, object]] = field(default_factory=dict)
+    webhook_errors: list[str] = field(default_factory=list)
+
+    @property
+    def degraded(self) -> dict[str, str]:
+        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
+                if h.get("status") == "degraded"}
+
+    def add_batch(self, batch: RecheckReport) -> None:
+        self.results.extend(batch.results)
+        self.transitions.extend(batch.transitions)
+        for name, health in batch.platform_health.items():
+            known = self.platform_health.get(name)
+            if known is None or known.get("status") != "degraded":
+                self.platform_health[name] = health
 
 
 def claim(store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float) -> list[int]:
@@ -100,10 +116,15 @@ async def run_worker(
             ids = await asyncio.to_thread(claim, store, worker_id, now, settings.worker_batch, settings.lease_seconds)
             if ids:
                 report.claimed += len(ids)
-                checker = Rechecker(settings, store, observer, None, progress, worker_id=worker_id)
+                # Each batch is a run of its own: its platforms' controls are checked first, and
+                # its guards count its answers (issue 11).
+                run_id = await asyncio.to_thread(start_run, store, "worker", now)
+                checker = Rechecker(settings, store, observer, run_id, progress, worker_id=worker_id, clock=clock)
                 await checker.check_all(ids)
-                report.results.extend(checker.report.results)
-                report.transitions.extend(checker.report.transitions)
+                await asyncio.to_thread(finish_run, store, run_id, checker.report, clock())
+                report.add_batch(checker.report)
+                if settings.webhook_url:
+                    report.webhook_errors += await notify(settings.webhook_url, checker.report)
                 continue
             if once and await asyncio.to_thread(due_count, store, now) == 0:
                 break

@@ -91,12 +91,13 @@ def check_after_kill(env, home: Path) -> tuple[int, int]:
 
 def run_harness(tmp_path: Path, n_posts: int, kills: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
-    sim = Simulator(make_posts(n_posts), latency=0.002, video_bytes=1_500_000).start()
+    posts = make_posts(n_posts)
+    sim = Simulator(posts, latency=0.002, video_bytes=1_500_000).start()
     home = tmp_path / "archive"
     env = dict(os.environ, ARCHIVER_HOME=str(home), ARCHIVER_URL_REWRITE=sim.rewrite_spec(),
                ARCHIVER_POLITENESS_DELAY="0", ARCHIVER_SCHEDULE="1s,30d")
     seeds = tmp_path / "seeds.txt"
-    seeds.write_text("\n".join(f"https://x.com/{p.handle}/status/{p.key}" for p in sim.posts.values()) + "\n")
+    seeds.write_text("\n".join(f"https://x.com/{p.handle}/status/{p.key}" for p in posts) + "\n")
     figures = {"kills": 0, "torn_tails_repaired": 0, "records_verified": 0}
     try:
         def kill_once(args: list[str], aim: bool, wait: float) -> bool:
@@ -140,10 +141,10 @@ def run_harness(tmp_path: Path, n_posts: int, kills: int, seed: int) -> dict[str
         check_after_kill(env, home)
         store = Store(Settings(home=home))
         with store.session() as session:
-            posts = session.exec(select(Post)).all()
-            assert len(posts) == n_posts                               # none lost, none duplicated
-            assert {p.status.value for p in posts} == {"alive"}
-            assert {p.post_key for p in posts} == {p.key for p in sim.posts.values()}
+            stored = session.exec(select(Post)).all()
+            assert len(stored) == n_posts                              # none lost, none duplicated
+            assert {p.status.value for p in stored} == {"alive"}
+            assert {p.post_key for p in stored} == {p.key for p in posts}
             dupes = session.exec(
                 select(Observation.post_id, Observation.run_id, func.count())
                 .where(Observation.run_id.is_not(None))

@@ -15,10 +15,10 @@ from archiver.report import build_report
 from tests.conftest import PHOTO_TWEET
 
 TYPO_TWEET = f"https://x.com/sim_alice/status/{int(PHOTO_TWEET) + 7}"
-JACK_20 = "https://x.com/jack/status/20"
+JACK_TYPO = "https://x.com/jack/status/200"  # a typo of jack's first tweet, 20 (a control post)
 NO_SUCH_FB = "https://www.facebook.com/SimPage/posts/799999999999999"
 GONE_PAGE = "https://blog.example.org/never/was.html"
-NEVER = [TYPO_TWEET, JACK_20, NO_SUCH_FB, GONE_PAGE]
+NEVER = [TYPO_TWEET, JACK_TYPO, NO_SUCH_FB, GONE_PAGE]
 
 
 def test_never_seen_posts_stay_never_seen_whatever_the_rechecks(settings, store, clock):

@@ -27,6 +27,11 @@ def recognise(text: str) -> PostRef:
     return web.recognise(url)
 
 
+def default_controls() -> tuple[str, ...]:
+    """Every platform's own control posts, expected alive (issue 11)."""
+    return tuple(url for module in PLATFORMS.values() for url in getattr(module, "CONTROLS", ()))
+
+
 def platform_of(ref: PostRef) -> ModuleType:
     try:
         return PLATFORMS[ref.platform]
@@ -63,5 +68,5 @@ def followups(ref: PostRef, responses: Mapping[str, Response], data: PostData | 
 
 __all__ = [
     "FetchRequest", "Media", "PostData", "PostRef", "Purpose", "Response", "PLATFORMS",
-    "recognise", "plan", "parse", "classify", "followups", "parse_url", "WebURL", "post_identity",
+    "recognise", "plan", "parse", "classify", "followups", "parse_url", "WebURL", "post_identity", "default_controls",
 ]

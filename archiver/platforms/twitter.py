@@ -59,6 +59,16 @@ _RESERVED = frozenset(
 
 # --- identity -------------------------------------------------------------
 
+# Posts known to be alive, checked before verdicts are trusted (issue 11): the first tweet
+# (jack, March 2006) and two of the most shared tweets ever ("Four more years.", November
+# 2012; the Oscars selfie, March 2014). Famous, old, and never deleted in all that time.
+CONTROLS = (
+    "https://x.com/jack/status/20",
+    "https://x.com/BarackObama/status/266031293945503744",
+    "https://x.com/TheEllenShow/status/440322224407314432",
+)
+
+
 def recognise(url: WebURL) -> PostRef | None:
     """A `PostRef` for a status URL on a Twitter host; None for other hosts."""
     if url.host not in HOSTS:
@@ -307,7 +317,8 @@ def classify(responses: Mapping[str, Response]) -> Classification:
     sig = tuple(signals)
 
     if syn_says == "tweet" or oem_says == "tweet":
-        return Classification(Outcome.ALIVE, sig, "an endpoint returned the tweet")
+        return Classification(Outcome.ALIVE, sig, "an endpoint returned the tweet",
+                              anomaly=_contradiction(syn_says, oem_says))
     if syn_says.startswith("tombstone:"):
         text = syn_says.split(":", 1)[1]
         for pattern, outcome in _TOMBSTONES:
@@ -335,7 +346,23 @@ def classify(responses: Mapping[str, Response]) -> Classification:
         return Classification(Outcome.RATE_LIMITED, sig, "rate limited; nothing learned about the post")
     if "login_wall" in says:
         return Classification(Outcome.LOGIN_WALL, sig, "login required; nothing learned about the post")
-    return Classification(Outcome.ERROR, sig, "no endpoint gave a usable answer")
+    shapeless = [r.role for r, said in ((syn, syn_says), (oem, oem_says))
+                 if r is not None and r.status == 200 and said == "error"]
+    return Classification(Outcome.ERROR, sig, "no endpoint gave a usable answer",
+                          anomaly=f"{' and '.join(shapeless)} answered 200 in no known shape" if shapeless else "")
+
+
+# What an endpoint says that, beside another endpoint showing the tweet, means the
+# endpoint changed rather than the tweet: X moved syndication in November 2022, and
+# every tweet looked "not found" to the tools that relied on it (issue 11).
+_CONTRADICTS_ALIVE = frozenset({"not_found", "forbidden", "empty", "error"})
+
+
+def _contradiction(syn_says: str, oem_says: str) -> str:
+    for role, said in (("syndication", syn_says), ("oembed", oem_says)):
+        if said in _CONTRADICTS_ALIVE or said.startswith("tombstone:"):
+            return f"{role} answered '{said}' for a tweet the other endpoint shows"
+    return ""
 
 
 def _neutral(resp: Response) -> str:

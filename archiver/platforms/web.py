@@ -13,6 +13,14 @@ from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
 NAME = "web"
 
 
+# Pages known to be there (issue 11): IANA's reserved example domains (RFC 2606), answered
+# the same way for decades. When they fail, the network is what changed, not the pages.
+CONTROLS = (
+    "https://example.com/",
+    "https://example.org/",
+)
+
+
 def recognise(url: WebURL) -> PostRef:
     # A page is fetched and recorded exactly as cited, normalised only as RFC 3986
     # allows (`parse_url`): its query may matter to the server, so nothing is dropped.

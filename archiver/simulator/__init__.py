@@ -1,6 +1,6 @@
 """The bundled local simulator of Twitter's and Facebook's logged-out endpoints."""
 
 from .content import SimPost, tweet_id_at
-from .server import ROUTES, STATES, Simulator
+from .server import ROUTES, STATES, SWITCHES, Simulator
 
-__all__ = ["Simulator", "SimPost", "tweet_id_at", "ROUTES", "STATES"]
+__all__ = ["Simulator", "SimPost", "tweet_id_at", "ROUTES", "STATES", "SWITCHES"]

@@ -29,11 +29,21 @@ from urllib.parse import parse_qs, urlsplit
 from ..platforms.twitter import syndication_token
 from . import content, facebook_pages
 from .content import SimPost
+from .controls import control_posts
 
 STATES = frozenset({
     "live", "edited", "deleted", "deleted_quiet", "protected", "suspended", "account_gone",
     "sensitive", "login_wall", "rate_limited", "flaky", "slow", "empty", "reset", "truncated",
     "unknown_shape",
+})
+
+# Platform-wide changes (issue 11): what a platform changing under every post looks like.
+SWITCHES = frozenset({
+    "syndication_404",         # every syndication answer 404 (X moved the endpoint, November 2022)
+    "oembed_403",              # every oEmbed answer 403
+    "tweets_tombstoned",       # every tweet a "deleted by the Post author" tombstone
+    "facebook_login_wall",     # every Facebook page a login wall (a datacenter address, say)
+    "facebook_unknown_shape",  # every Facebook page of a layout no parser knows
 })
 
 # Real prefix → simulator path prefix.
@@ -50,6 +60,8 @@ ROUTES = (
     ("https://scontent.sim.fbcdn.net", "/fbcdn"),
     ("https://graph.facebook.com", "/graph"),
     ("https://blog.example.org", "/web"),
+    ("https://example.com", "/site/example.com"),
+    ("https://example.org", "/site/example.org"),
 )
 
 MEDIA_BASE = "https://pbs.twimg.com"
@@ -68,7 +80,7 @@ class Simulator:
 
     def __init__(self, posts: Iterable[SimPost] = (), latency: float = 0.0, retry_after: int = 30,
                  slow_seconds: float = 3.0, video_bytes: int = 200_000, host: str = "127.0.0.1",
-                 port: int = 0):
+                 port: int = 0, with_controls: bool = True):
         self.posts: dict[str, SimPost] = {}
         self.shares: dict[str, str] = {}   # share path → real post URL
         self.latency = latency
@@ -78,11 +90,13 @@ class Simulator:
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
         self._serial = 0
+        self.switches: set[str] = set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._host = host
         self._port = port
-        for post in posts:
+        # archiver's default control posts exist on the real platforms; they exist here too.
+        for post in [*(control_posts() if with_controls else []), *posts]:
             self.add(post)
 
     # --- posts ------------------------------------------------------------
@@ -110,6 +124,13 @@ class Simulator:
 
     def get(self, ref: str) -> SimPost | None:
         return self.posts.get(ref)
+
+    def set_switch(self, name: str, on: bool = True) -> None:
+        """Turn a platform-wide change (`SWITCHES`) on or off."""
+        if name not in SWITCHES:
+            raise ValueError(f"unknown switch {name!r}; one of {', '.join(sorted(SWITCHES))}")
+        with self._lock:
+            (self.switches.add if on else self.switches.discard)(name)
 
     def next_serial(self) -> int:
         """A counter per answer, so that CDN URLs are re-signed on every request as fbcdn's are."""
@@ -259,13 +280,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         parts = urlsplit(self.path)
-        if parts.path != "/_sim/state":
+        if parts.path not in ("/_sim/state", "/_sim/switch"):
             self._send(404, b"not found")
             return
         length = int(self.headers.get("Content-Length") or 0)
         try:
             body = json.loads(self.rfile.read(length) or b"{}")
-            self.sim.set_state(str(body["ref"]), str(body["state"]))
+            if parts.path == "/_sim/switch":
+                self.sim.set_switch(str(body["switch"]), bool(body.get("on", True)))
+            else:
+                self.sim.set_state(str(body["ref"]), str(body["state"]))
         except (ValueError, KeyError) as exc:
             self._json(400, {"error": exc.args[0] if exc.args else str(exc)})
             return
@@ -281,6 +305,7 @@ class _Handler(BaseHTTPRequestHandler):
             "syndication": self._syndication, "twsyndication": self._profile, "publish": self._oembed,
             "x": self._x_page, "pbs": self._image, "video": self._video, "facebook": self._facebook,
             "fbwatch": self._fbwatch, "fbcdn": self._image, "graph": self._graph, "web": self._web,
+            "site": self._site,
             "_sim": self._control,
         }.get(prefix)
         if handler is None:
@@ -301,11 +326,17 @@ class _Handler(BaseHTTPRequestHandler):
         if query.get("token") != syndication_token(tweet_id):
             self._json(200, {})  # what the real endpoint answers to a bad token
             return
+        if "syndication_404" in self.sim.switches:
+            self._send(404, b"", compress=False)
+            return
         post = self._tweet(tweet_id)
         if post is None:
             self._send(404, b"", compress=False)
             return
         if self._limited(post):
+            return
+        if "tweets_tombstoned" in self.sim.switches:
+            self._json(200, content.tombstone_json("deleted"))
             return
         state = post.state
         if state == "login_wall":
@@ -323,10 +354,16 @@ class _Handler(BaseHTTPRequestHandler):
         target = query.get("url", "")
         tweet_id = target.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
         post = self._tweet(tweet_id) if tweet_id.isdigit() else None
+        if "oembed_403" in self.sim.switches:
+            self._send(403, b"", compress=False)
+            return
         if rest != "/oembed" or post is None:
             self._send(404, b"", compress=False)
             return
         if self._limited(post):
+            return
+        if "tweets_tombstoned" in self.sim.switches:
+            self._send(404, b"", compress=False)
             return
         state = post.state
         if state == "login_wall":
@@ -394,6 +431,12 @@ class _Handler(BaseHTTPRequestHandler):
         if rest.startswith("/login"):
             self._send(200, facebook_pages.LOGIN_PAGE.encode())
             return
+        if "facebook_login_wall" in self.sim.switches:
+            self._redirect("https://www.facebook.com/login/?next=https%3A%2F%2Fwww.facebook.com" + rest)
+            return
+        if "facebook_unknown_shape" in self.sim.switches:
+            self._send(200, facebook_pages.UNKNOWN_SHAPE.encode())
+            return
         post = self.sim.facebook_post(rest, query)
         if post is None:
             self._send(200, facebook_pages.unavailable_page().encode())
@@ -423,8 +466,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- web ----------------------------------------------------------------
 
-    def _web(self, rest: str, query: dict[str, str]) -> None:
-        post = self.sim.get(f"web:https://blog.example.org{rest}")
+    def _site(self, rest: str, query: dict[str, str]) -> None:
+        host, _, path = rest[1:].partition("/")
+        self._web("/" + path, query, host)
+
+    def _web(self, rest: str, query: dict[str, str], host: str = "blog.example.org") -> None:
+        post = self.sim.get(f"web:https://{host}{rest}")
         if post is None:
             self._send(404, b"<html><head><title>Not Found</title></head><body>Not Found</body></html>")
             return

@@ -17,7 +17,8 @@ from typing import Optional
 
 from enum import Enum
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -99,6 +100,10 @@ class Observation(SQLModel, table=True):
     # The post's main response record (syndication JSON, or the page): what `captures` cites.
     main_record_id: Optional[int] = Field(default=None)
     run_id: Optional[int] = Field(default=None, foreign_key="run.id")
+    # Made while the platform was degraded (failed controls, a mass of "gone" in one run, answers
+    # of no known shape): kept as evidence, never counted towards suspect or vanished.
+    held: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False,
+                                                       server_default=sa_false()))
 
 
 class WarcRecord(SQLModel, table=True):
@@ -139,7 +144,7 @@ class Run(SQLModel, table=True):
     __tablename__ = "run"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # capture | recheck
+    kind: str = Field(max_length=16)  # capture | recheck | worker | controls
     started_at: datetime
     finished_at: Optional[datetime] = None
     checked: int = Field(default=0)

@@ -57,7 +57,7 @@ _POST_BY_REF = select(_POSTS).where(_POSTS.c.platform == bindparam("platform"),
                                     _POSTS.c.post_key == bindparam("key"))
 _INSERT_POST = _POSTS.insert().returning(_POSTS.c.id)
 _UPDATE_POST = _POSTS.update().where(_POSTS.c.id == bindparam("row_id"))
-_POINTS = select(_OBSERVATIONS.c.observed_at, _OBSERVATIONS.c.outcome).where(
+_POINTS = select(_OBSERVATIONS.c.observed_at, _OBSERVATIONS.c.outcome, _OBSERVATIONS.c.held).where(
     _OBSERVATIONS.c.post_id == bindparam("post_id"))
 _INSERT_OBSERVATION = _OBSERVATIONS.insert().returning(_OBSERVATIONS.c.id)
 _SET_MAIN_RECORD = _OBSERVATIONS.update().where(_OBSERVATIONS.c.id == bindparam("row_id"))
@@ -125,12 +125,13 @@ def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
 
 def record_visit(
     connection: Connection, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
-    run_id: int | None = None, lease_owner: str | None = None,
+    run_id: int | None = None, lease_owner: str | None = None, held: str = "",
 ) -> tuple[Post, Outcome, Transition | None]:
     """Store a visit: the post (created or updated), its observation, its records, its state.
 
     Returns the post, the observation's outcome and the transition users are told about,
-    if any. With ``lease_owner`` (a worker), the post must still be leased to that
+    if any. ``held`` names why the platform is degraded when the look was made: the
+    observation is then kept but never counts towards suspect or vanished (issue 11). With ``lease_owner`` (a worker), the post must still be leased to that
     worker — otherwise another worker took it over and this visit is not stored
     (`LeaseLost`) — and the lease is released.
 
@@ -175,7 +176,7 @@ def record_visit(
     post.last_checked_at = now
     if trigger == "recheck":
         post.checks_done += 1
-    _apply_state(post, earlier + [ObservationPoint(now, outcome)], settings)
+    _apply_state(post, earlier + [ObservationPoint(now, outcome, bool(held))], settings)
     values = {column.name: getattr(post, column.name) for column in _POSTS.columns if column.name != "id"}
     if not stored:
         post.id = connection.execute(_INSERT_POST, values).scalar_one()
@@ -192,8 +193,10 @@ def record_visit(
     observation_id = connection.scalar(_INSERT_OBSERVATION, {
         "post_id": post.id, "observed_at": now, "trigger": trigger, "outcome": outcome,
         "evidence_json": json.dumps({**visit.classification.evidence(), "attempts": visit.attempts,
-                                     **({"worker": lease_owner} if lease_owner else {})}),
+                                     **({"worker": lease_owner} if lease_owner else {}),
+                                     **({"held": held} if held else {})}),
         "statuses_json": json.dumps(visit.statuses), "content_hash": content_hash, "run_id": run_id,
+        "held": bool(held),
     })
     written = [(record.role, record.http_status, record.ref) for record in visit.records]
     if visit.metadata_record is not None:
@@ -248,7 +251,47 @@ def _ensure_file(connection: Connection, name: str, now: datetime) -> None:
 
 def _points(connection: Connection, post_id: int | None) -> list[ObservationPoint]:
     """The post's stored observations, as the state rule reads them."""
-    return [ObservationPoint(at, outcome) for at, outcome in connection.execute(_POINTS, {"post_id": post_id})]
+    return [ObservationPoint(at, outcome, bool(held))
+            for at, outcome, held in connection.execute(_POINTS, {"post_id": post_id})]
+
+
+_GONE_OUTCOMES = [o for o in Outcome if o.kind is OutcomeKind.GONE]
+
+
+def hold_run(connection: Connection, run_id: int, platform: str, reason: str,
+             settings: Settings) -> tuple[list[int], set[int]]:
+    """Hold back the gone-type observations a run made of one platform's posts, found degraded
+    only after they were stored (the mass-vanish guard, answers of unknown shape), and derive
+    those posts' states again. Returns the ids of the observations held and of their posts."""
+    rows = connection.execute(
+        select(_OBSERVATIONS.c.id, _OBSERVATIONS.c.post_id, _OBSERVATIONS.c.evidence_json)
+        .join(_POSTS, _POSTS.c.id == _OBSERVATIONS.c.post_id)
+        .where(_OBSERVATIONS.c.run_id == run_id, _POSTS.c.platform == platform,
+               _OBSERVATIONS.c.held.is_(False), _OBSERVATIONS.c.outcome.in_(_GONE_OUTCOMES))).all()
+    for row in rows:
+        evidence = json.loads(row.evidence_json or "{}")
+        evidence["held"] = reason
+        connection.execute(_OBSERVATIONS.update().where(_OBSERVATIONS.c.id == row.id),
+                           {"held": True, "evidence_json": json.dumps(evidence)})
+    posts = {row.post_id for row in rows}
+    for post_id in sorted(posts):
+        rederive(connection, post_id, settings)
+    return [row.id for row in rows], posts
+
+
+def rederive(connection: Connection, post_id: int, settings: Settings) -> Post | None:
+    """Derive a post's state again from its stored observations, and store it."""
+    row = connection.execute(select(_POSTS).where(_POSTS.c.id == post_id)).mappings().first()
+    if row is None:
+        return None
+    stored = dict(row)
+    post = Post(**stored)
+    _apply_state(post, _points(connection, post_id), settings)
+    values = {column.name: getattr(post, column.name) for column in _POSTS.columns if column.name != "id"}
+    changed = {name: value for name, value in values.items() if stored.get(name) != value}
+    if changed:
+        connection.execute(_UPDATE_POST, {"row_id": post_id, **changed})
+    return post
 
 
 def _apply_state(post: Post, points: list[ObservationPoint], settings: Settings) -> None:
@@ -394,6 +437,7 @@ def observation_json(session: Session, obs: Observation) -> dict[str, object]:
         "observed_at": iso(obs.observed_at),
         "trigger": obs.trigger,
         "outcome": obs.outcome.value,
+        "held": evidence.get("held") or None,
         "statuses": json.loads(obs.statuses_json or "{}"),
         "note": evidence.get("note", ""),
         "signals": evidence.get("signals", []),
