@@ -19,28 +19,73 @@ from typing import Iterable
 import httpcore
 
 
+def _networks(*cidrs: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(c) for c in cidrs)
+
+
+# The IANA special-purpose address registries (IPv4 and IPv6), ranges that are not globally
+# reachable or not meant as destinations; Python's ipaddress knows only some of them (it calls
+# fec0::/10 and 2002::/16 global, issue 12). (Kind, ranges) in the order they are checked.
+_SPECIAL: tuple[tuple[str, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]], ...] = (
+    ("link-local", _networks("169.254.0.0/16", "fe80::/10")),
+    ("reserved", _networks(
+        "0.0.0.0/8", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "198.18.0.0/15", "198.51.100.0/24",
+        "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+        "::/128", "100::/64", "2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16", "fec0::/10", "ff00::/8",
+        "64:ff9b:1::/48")),
+    ("private", _networks("10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")),
+)
+_LOOPBACK = _networks("127.0.0.0/8", "::1/128")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries and reaches: mapped (::ffff:a.b.c.d), 6to4
+    (2002:AABB:CCDD::), NAT64 (64:ff9b::a.b.c.d) or IPv4-compatible (::a.b.c.d)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64 or (ip in _COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 @dataclass(frozen=True)
 class AddressPolicy:
+    """Which addresses may be contacted. Loopback is refused unless ``allow_loopback`` (tests),
+    ``allow_private``, or the connection is to one of ``loopback_endpoints``: the ``(host, port)``
+    pairs ``ARCHIVER_URL_REWRITE`` sends requests to, and nothing else on the machine."""
+
     allow_loopback: bool = False
     allow_private: bool = False
+    loopback_endpoints: frozenset[tuple[str, int]] = frozenset()
 
-    def problem(self, address: str) -> str | None:
-        """Why ``address`` is refused, or None when it may be contacted."""
+    def trusts(self, host: str, port: int | None) -> bool:
+        return port is not None and (host.lower().strip("[]"), port) in self.loopback_endpoints
+
+    def problem(self, address: str, trusted: bool = False) -> str | None:
+        """Why ``address`` is refused, or None when it may be contacted. ``trusted``: the connection
+        is to a configured endpoint (`trusts`), where loopback is expected."""
         try:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
         except ValueError:
             return f"{address} is not an IP address"
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if ip.is_loopback:
-            return None if (self.allow_loopback or self.allow_private) else f"{ip} is a loopback address"
+        if isinstance(ip, ipaddress.IPv6Address):
+            inner = embedded_ipv4(ip)
+            if inner is not None:
+                why = self.problem(str(inner), trusted)
+                return f"{ip} leads to {inner}: {why}" if why and ip.ipv4_mapped is None else why
+        if any(ip in net for net in _LOOPBACK if net.version == ip.version):
+            allowed = self.allow_loopback or self.allow_private or trusted
+            return None if allowed else f"{ip} is a loopback address"
         if self.allow_private:
             return None
-        if ip.is_link_local:
-            return f"{ip} is a link-local address"
-        if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
-            return f"{ip} is a reserved address"
-        if ip.is_private or not ip.is_global:
+        for kind, networks in _SPECIAL:
+            if any(ip in net for net in networks if net.version == ip.version):
+                return f"{ip} is a {kind} address"
+        if not ip.is_global:
             return f"{ip} is a private address"
         return None
 
@@ -65,10 +110,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         addresses = await _resolve(host, port, timeout)
+        trusted = self._policy.trusts(host, port)
         problems = []
         last_error: Exception | None = None
         for address in addresses:
-            problem = self._policy.problem(address)
+            problem = self._policy.problem(address, trusted)
             if problem:
                 problems.append(problem)
                 continue
@@ -81,9 +127,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 last_error = exc
                 continue
             peer = stream.get_extra_info("server_addr")
-            if peer and self._policy.problem(str(peer[0])):
+            if peer and self._policy.problem(str(peer[0]), trusted):
                 await stream.aclose()
-                problems.append(self._policy.problem(str(peer[0])) or "")
+                problems.append(self._policy.problem(str(peer[0]), trusted) or "")
                 continue
             return SocketCachingStream(stream)
         if problems and last_error is None:

@@ -134,7 +134,7 @@ class Capturer:
         if problem:
             self._done(CaptureItem(page_url, False, f"refused {ref.url}: {problem}", ref=ref.ref))
             return []
-        visit = await self._capture_one(page_url, ref)
+        visit = await self._capture_one(page_url, ref, keep_responses=True)
         if visit is None:
             return []
         page = visit.responses.get("page")
@@ -152,10 +152,10 @@ class Capturer:
         await self.capture_inputs(links)
         return links
 
-    async def _capture_one(self, text: str, ref: PostRef) -> Visit | None:
+    async def _capture_one(self, text: str, ref: PostRef, keep_responses: bool = False) -> Visit | None:
         async with self._limit:
             try:
-                visit = await self.observer.visit(ref, Purpose.CAPTURE)
+                visit = await self.observer.visit(ref, Purpose.CAPTURE, keep_responses=keep_responses)
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.writing() as connection:
                     post, outcome, transition = record_visit(

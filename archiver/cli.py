@@ -17,11 +17,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import Settings
 from .errors import ArchiverError, InputError
 from .status import PostState
+from .terminal import terminal_text
 
 app = typer.Typer(
     help="Preserve social-media posts as evidence in WARC files and tell when they vanish.",
@@ -70,10 +72,19 @@ def fetch_settings() -> Settings:
     return s
 
 
-def open_store():
+def open_store(readonly: bool = False):
+    """The archive; ``readonly`` for commands that only read (they create and change nothing)."""
     from .store import Store
 
-    return Store(settings())
+    return Store(settings(), readonly=readonly)
+
+
+def safe(value: object, keep_lines: bool = False) -> Text:
+    """Text from the network as a terminal shows it: never markup (rich's ``[...]`` is printed
+    as written), never a control sequence (ESC, CR, bidi overrides and the like are shown as
+    ``\\x1b``, ``\\u202e``…), so a post cannot retitle the window, clear the screen or fake
+    a line of archiver's own output (issue 12)."""
+    return Text(terminal_text(value, keep_lines))
 
 
 def print_json(value: object) -> None:
@@ -133,7 +144,7 @@ def capture(
             if not item.ok:
                 shown += 1
                 if shown <= MAX_ERROR_LINES:
-                    progress.console.print(f"Error: {item.message}", markup=False, style="red")
+                    progress.console.print(f"Error: {terminal_text(item.message)}", markup=False, style="red")
             bar = progress.tasks[0]
             progress.update(task, completed=bar.completed + 1, total=max(bar.total or 0, bar.completed + 1))
 
@@ -147,7 +158,7 @@ def capture(
     if as_json:
         print_json({"captured": captured, "failed": failed, "omitted": report.omitted,
                     "items": [i.as_json() for i in report.items]})
-    report_out.print(f"{captured} captured, {failed} failed; archive: {settings().home}")
+    report_out.print(f"{captured} captured, {failed} failed; archive: {settings().home}", markup=False)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -170,7 +181,7 @@ def list_posts(
     """List the archived posts."""
     from .store.queries import iter_posts, post_json
 
-    store = open_store()
+    store = open_store(readonly=True)
     with store.session() as session:
         posts = iter_posts(session, status=status, platform=platform)
         if as_json:
@@ -186,9 +197,9 @@ def list_posts(
         for post in posts:
             count += 1
             text = " ".join((post.text or "").split())
-            table.add_row(str(post.id), post.platform, post.status.value, post.author or "",
+            table.add_row(str(post.id), post.platform, post.status.value, safe(post.author or ""),
                           post.created_at.strftime("%Y-%m-%d") if post.created_at else "",
-                          text[:40] + ("…" if len(text) > 40 else ""), post.url)
+                          safe(text[:40] + ("…" if len(text) > 40 else "")), safe(post.url))
         if count:
             out.print(table)
         else:
@@ -203,7 +214,7 @@ def show(
     """Show one post, its captures and its timeline of observations."""
     from .store.queries import find_post, post_json
 
-    store = open_store()
+    store = open_store(readonly=True)
     with store.session() as session:
         found = find_post(session, post)
         if found is None:
@@ -212,23 +223,29 @@ def show(
     if as_json:
         print_json(data)
         return
-    out.print(f"[bold]{data['url']}[/bold]  ({data['platform']} {data['post_id']})")
-    out.print(f"author:  {data['author_name'] or ''} @{data['author'] or '?'}")
-    out.print(f"created: {data['created_at'] or 'unknown'}")
-    out.print(f"status:  [bold]{data['status']}[/bold]" + (f" ({data['vanish_reason']})" if data["vanish_reason"] else ""))
+    out.print(Text.assemble((terminal_text(data["url"]), "bold"), f"  ({data['platform']} ",
+                            terminal_text(data["post_id"]), ")"))
+    out.print(Text.assemble("author:  ", terminal_text(data["author_name"] or ""), " @",
+                            terminal_text(data["author"] or "?")))
+    out.print(f"created: {data['created_at'] or 'unknown'}", markup=False)
+    out.print(Text.assemble("status:  ", (data["status"], "bold"),
+                            f" ({data['vanish_reason']})" if data["vanish_reason"] else ""))
     for key in ("last_seen_alive_at", "first_seen_gone_at", "vanished_at", "next_check_at"):
         if data[key]:
-            out.print(f"{key.replace('_', ' ')}: {data[key]}")
-    out.print(f"text:\n  " + "\n  ".join(str(data["text"] or "(none archived)").splitlines()))
+            out.print(f"{key.replace('_', ' ')}: {data[key]}", markup=False)
+    text = terminal_text(data["text"] or "(none archived)", keep_lines=True)
+    out.print(Text("text:\n  " + "\n  ".join(text.splitlines())))
     for media in data["media"]:
-        out.print(f"media:   {media['kind']} {media['url']}")
+        out.print(Text.assemble(f"media:   {media['kind']} ", terminal_text(media["url"])))
     table = Table("observed", "trigger", "outcome", "statuses", "note", box=None, title="timeline")
     for obs in data["observations"]:
         statuses = " ".join(f"{k}={v}" for k, v in obs["statuses"].items())
-        table.add_row(obs["observed_at"], obs["trigger"], obs["outcome"], statuses, obs["note"])
+        note = obs["note"] + (f" [held: {obs['held']}]" if obs.get("held") else "")
+        table.add_row(obs["observed_at"], obs["trigger"], obs["outcome"], safe(statuses), safe(note))
     out.print(table)
     for cap in data["captures"]:
-        out.print(f"capture: {cap['captured_at']}  {cap['warc_file']} @{cap['offset']} (+{cap['length']})")
+        out.print(f"capture: {cap['captured_at']}  {cap['warc_file']} @{cap['offset']} (+{cap['length']})",
+                  markup=False)
 
 
 @app.command()
@@ -273,7 +290,7 @@ EXIT_DEGRADED = 3
 
 def _print_degraded(degraded: dict[str, str], console: Console) -> None:
     for platform, reason in sorted(degraded.items()):
-        console.print(f"DEGRADED {platform}: {reason}; its posts' gone-type answers are kept but held "
+        console.print(f"DEGRADED {platform}: {terminal_text(reason)}; its posts' gone-type answers are kept but held "
                       "(never counted towards vanishing)", markup=False)
 
 
@@ -348,13 +365,11 @@ def report(
     from .renderers import RENDERERS
     from .report import build_report, parse_date
 
-    store = open_store()
-    data = build_report(
-        store, status=status.value, platform=platform, seeds=seeds,
-        since=parse_date(since, "--since") if since else None,
-        until=parse_date(until, "--until") if until else None,
-        with_media=fmt is ReportFormat.html,
-    )
+    since_at = parse_date(since, "--since") if since else None  # the user's input is checked first
+    until_at = parse_date(until, "--until") if until else None
+    store = open_store(readonly=True)
+    data = build_report(store, status=status.value, platform=platform, seeds=seeds, since=since_at,
+                        until=until_at, with_media=fmt is ReportFormat.html)
     store.close()
     body = RENDERERS[fmt.value](data)
     if output is None:
@@ -392,7 +407,7 @@ def export_wacz(
     from .export import export_wacz as run_export
     from .store.queries import post_ids_of
 
-    store = open_store()
+    store = open_store(readonly=True)
     post_ids = None
     if posts:
         with store.session() as session:
@@ -413,7 +428,7 @@ def verify(
     from .repair import repair_torn_files
     from .verify import verify as run_verify
 
-    store = open_store()
+    store = open_store(readonly=not repair)
     if repair:
         for done in repair_torn_files(store):
             err.print(f"note: {done}", markup=False)
@@ -423,7 +438,7 @@ def verify(
         print_json(result.as_json())
     console = err if as_json else out
     for problem in result.problems:
-        console.print(f"MISMATCH {problem}", markup=False)
+        console.print(f"MISMATCH {terminal_text(problem)}", markup=False)
     for name in result.untracked:
         console.print(f"note: warcs/{name} is not known to the database", markup=False)
     verdict = "OK" if result.ok else f"{len(result.problems)} problems"
@@ -487,11 +502,11 @@ def controls(
     else:
         for result in report.results:
             mark = "ok" if result.ok else "FAILED"
+            detail = f" ({terminal_text(result.detail)})" if result.detail and not result.ok else ""
             out.print(f"{mark:<7}{result.platform:<10}{result.url}  expected {result.expected}, "
-                      f"came back {result.outcome}" + (f" ({result.detail})" if result.detail and not result.ok else ""),
-                      markup=False)
+                      f"came back {result.outcome}{detail}", markup=False)
         for platform, health in sorted(report.platform_health.items()):
-            out.print(f"{platform}: {health['status']}" + (f" — {health['reason']}" if health["reason"] else ""),
+            out.print(f"{platform}: {health['status']}" + (f" — {terminal_text(health['reason'])}" if health["reason"] else ""),
                       markup=False)
         if not report.results:
             out.print("No controls are configured (ARCHIVER_CONTROLS=none): every platform is unchecked.")
@@ -527,13 +542,13 @@ def main(argv: list[str] | None = None) -> None:
         err.print("Interrupted.")
         sys.exit(130)
     except ArchiverError as exc:
-        err.print(f"Error: {exc}", markup=False)
+        err.print(f"Error: {terminal_text(exc)}", markup=False)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort: a one-line error, never a traceback
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            err.print(f"Error: the database failed: {getattr(exc, 'orig', None) or exc}", markup=False)
+            err.print(f"Error: the database failed: {terminal_text(getattr(exc, 'orig', None) or exc)}", markup=False)
             sys.exit(1)
         if not isinstance(exc, OSError):
             raise

@@ -6,16 +6,19 @@ checks that the two agree.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from .errors import InputError
 
 DEFAULT_SCHEDULE = "1h,6h,1d,3d,7d,30d"
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_DURATION = 100 * 365 * 86400.0
 
 
 def parse_duration(text: str) -> float:
@@ -26,8 +29,8 @@ def parse_duration(text: str) -> float:
     unit = _UNITS.get(text[-1])
     number = text[:-1] if unit else text
     value = float(number) * (unit or 1)
-    if value < 0:
-        raise ValueError(f"negative duration {text!r}")
+    if not math.isfinite(value) or value < 0 or value > MAX_DURATION:
+        raise ValueError(f"{text!r} is not a duration between 0 and 100 years")
     return value
 
 
@@ -86,38 +89,41 @@ class Settings:
         default="Mozilla/5.0 (compatible; archiver/0.1; evidence preservation)",
         metadata={"env": "ARCHIVER_USER_AGENT"},
     )
-    connect_timeout: float = field(default=10.0, metadata={"env": "ARCHIVER_CONNECT_TIMEOUT"})
-    read_timeout: float = field(default=30.0, metadata={"env": "ARCHIVER_READ_TIMEOUT"})
-    total_timeout: float = field(default=120.0, metadata={"env": "ARCHIVER_TOTAL_TIMEOUT"})
+    connect_timeout: float = field(default=10.0, metadata={"env": "ARCHIVER_CONNECT_TIMEOUT", "check": "positive"})
+    read_timeout: float = field(default=30.0, metadata={"env": "ARCHIVER_READ_TIMEOUT", "check": "positive"})
+    total_timeout: float = field(default=120.0, metadata={"env": "ARCHIVER_TOTAL_TIMEOUT", "check": "positive"})
     max_response_bytes: int = field(
-        default=50 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_RESPONSE_BYTES"}
+        default=50 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_RESPONSE_BYTES", "check": "positive"}
     )
     max_decoded_bytes: int = field(
-        default=100 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_DECODED_BYTES"}
+        default=8 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_DECODED_BYTES", "check": "positive"}
     )
-    max_redirects: int = field(default=10, metadata={"env": "ARCHIVER_MAX_REDIRECTS"})
-    concurrency: int = field(default=8, metadata={"env": "ARCHIVER_CONCURRENCY"})
-    per_host_concurrency: int = field(default=2, metadata={"env": "ARCHIVER_PER_HOST_CONCURRENCY"})
-    politeness_delay: float = field(default=0.5, metadata={"env": "ARCHIVER_POLITENESS_DELAY"})
-    retries: int = field(default=3, metadata={"env": "ARCHIVER_RETRIES"})
-    backoff: float = field(default=1.0, metadata={"env": "ARCHIVER_BACKOFF"})
-    max_retry_wait: float = field(default=60.0, metadata={"env": "ARCHIVER_MAX_RETRY_WAIT"})
+    max_decoded_in_flight: int = field(
+        default=64 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_DECODED_IN_FLIGHT", "check": "positive"}
+    )
+    max_redirects: int = field(default=10, metadata={"env": "ARCHIVER_MAX_REDIRECTS", "check": "positive"})
+    concurrency: int = field(default=8, metadata={"env": "ARCHIVER_CONCURRENCY", "check": "positive"})
+    per_host_concurrency: int = field(default=2, metadata={"env": "ARCHIVER_PER_HOST_CONCURRENCY", "check": "positive"})
+    politeness_delay: float = field(default=0.5, metadata={"env": "ARCHIVER_POLITENESS_DELAY", "check": "non_negative"})
+    retries: int = field(default=3, metadata={"env": "ARCHIVER_RETRIES", "check": "non_negative"})
+    backoff: float = field(default=1.0, metadata={"env": "ARCHIVER_BACKOFF", "check": "non_negative"})
+    max_retry_wait: float = field(default=60.0, metadata={"env": "ARCHIVER_MAX_RETRY_WAIT", "check": "non_negative"})
     allow_private: bool = field(
         default=False, metadata={"env": "ARCHIVER_ALLOW_PRIVATE_ADDRESSES", "parse": _flag}
     )
     warc_max_bytes: int = field(
-        default=1024 * 1024 * 1024, metadata={"env": "ARCHIVER_WARC_MAX_BYTES"}
+        default=1024 * 1024 * 1024, metadata={"env": "ARCHIVER_WARC_MAX_BYTES", "check": "positive"}
     )
-    confirmations: int = field(default=2, metadata={"env": "ARCHIVER_CONFIRMATIONS"})
-    confirm_interval: float = field(default=3600.0, metadata={"env": "ARCHIVER_CONFIRM_INTERVAL"})
+    confirmations: int = field(default=2, metadata={"env": "ARCHIVER_CONFIRMATIONS", "check": "positive"})
+    confirm_interval: float = field(default=3600.0, metadata={"env": "ARCHIVER_CONFIRM_INTERVAL", "check": "non_negative"})
     schedule: tuple[float, ...] = field(
         default=parse_schedule(DEFAULT_SCHEDULE),
         metadata={"env": "ARCHIVER_SCHEDULE", "parse": parse_schedule},
     )
-    max_page_posts: int = field(default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS"})
-    lease_seconds: float = field(default=600.0, metadata={"env": "ARCHIVER_LEASE_SECONDS"})
-    worker_batch: int = field(default=20, metadata={"env": "ARCHIVER_WORKER_BATCH"})
-    worker_poll: float = field(default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL"})
+    max_page_posts: int = field(default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS", "check": "non_negative"})
+    lease_seconds: float = field(default=600.0, metadata={"env": "ARCHIVER_LEASE_SECONDS", "check": "positive"})
+    worker_batch: int = field(default=20, metadata={"env": "ARCHIVER_WORKER_BATCH", "check": "positive"})
+    worker_poll: float = field(default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"})
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
     cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
     facebook_oembed_token: str = field(
@@ -128,13 +134,27 @@ class Settings:
         default=None, metadata={"env": "ARCHIVER_CONTROLS", "parse": parse_url_list})
     controls_gone: tuple[str, ...] = field(
         default=(), metadata={"env": "ARCHIVER_CONTROLS_GONE", "parse": parse_url_list})
-    control_interval: float = field(default=600.0, metadata={"env": "ARCHIVER_CONTROL_INTERVAL"})
-    mass_gone_min: int = field(default=10, metadata={"env": "ARCHIVER_MASS_GONE_MIN"})
+    control_interval: float = field(default=600.0, metadata={"env": "ARCHIVER_CONTROL_INTERVAL", "check": "non_negative"})
+    mass_gone_min: int = field(default=10, metadata={"env": "ARCHIVER_MASS_GONE_MIN", "check": "positive"})
     mass_gone_ratio: float = field(
         default=0.5, metadata={"env": "ARCHIVER_MASS_GONE_RATIO", "parse": parse_ratio})
-    shape_drift_min: int = field(default=5, metadata={"env": "ARCHIVER_SHAPE_DRIFT_MIN"})
+    shape_drift_min: int = field(default=5, metadata={"env": "ARCHIVER_SHAPE_DRIFT_MIN", "check": "positive"})
     shape_drift_ratio: float = field(
         default=0.3, metadata={"env": "ARCHIVER_SHAPE_DRIFT_RATIO", "parse": parse_ratio})
+
+    def __post_init__(self) -> None:
+        """Refuse values that would make every fetch fail later with a misleading message
+        (a zero byte cap, a NaN timeout), naming the setting (issue 12)."""
+        for f in fields(self):
+            check = f.metadata.get("check")
+            if check is None:
+                continue
+            value = getattr(self, f.name)
+            ok = isinstance(value, (int, float)) and math.isfinite(value) and (
+                value > 0 if check == "positive" else value >= 0)
+            if not ok:
+                what = "a number above 0" if check == "positive" else "a number of 0 or more"
+                raise InputError(f"{f.metadata['env']}={value!r} is not valid: it must be {what}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -165,8 +185,24 @@ class Settings:
 
     @property
     def loopback_allowed(self) -> bool:
-        """Rewriting to a local simulator implies talking to loopback (the contract says so)."""
+        """Rewriting to a local simulator implies talking to loopback (the contract says so),
+        but only at the rewrite targets themselves (`loopback_endpoints`)."""
         return self.allow_private or bool(self.url_rewrite)
+
+    @property
+    def loopback_endpoints(self) -> frozenset[tuple[str, int]]:
+        """The ``(host, port)`` pairs of the ``ARCHIVER_URL_REWRITE`` targets: the only places on
+        this machine a request may reach (issue 12: not any loopback port, through any redirect)."""
+        found = set()
+        for _, target in self.url_rewrite:
+            parts = urlsplit(target)
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError:
+                continue
+            if parts.hostname:
+                found.add((parts.hostname.lower(), port))
+        return frozenset(found)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

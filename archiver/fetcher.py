@@ -13,6 +13,7 @@ separately for parsing (STACK-NOTES, "httpx → WARC").
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import ssl
 import tempfile
@@ -37,8 +38,20 @@ SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization", "x
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SPOOL_IN_MEMORY = 1024 * 1024
+DECODE_CHUNK = 64 * 1024
+DECODE_STEP = 1024 * 1024
 
 Clock = Callable[[], datetime]
+
+
+class _Closing:
+    """Closes a response streamed from a transport when the block using it ends."""
+
+    def __init__(self, response: httpx.Response):
+        self.response = response
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
 
 
 def utcnow() -> datetime:
@@ -70,6 +83,7 @@ class Exchange:
     backoff: bool = False
     attempt: int = 1
     payload_digest: str = ""       # set once by the WARC writer, reused for revisits
+    decoded_grant: int = 0         # bytes of the in-flight decode budget this answer holds
     with_user_cookies: bool = False  # fetched with ARCHIVER_COOKIES_FILE: seen logged in
 
     def header(self, name: str) -> str:
@@ -199,16 +213,18 @@ class Fetcher:
         self.settings = settings
         self._clock = clock
         self._sleep = sleep
-        self._policy = AddressPolicy(
-            allow_loopback=settings.loopback_allowed, allow_private=settings.allow_private
-        )
+        self._policy = AddressPolicy(allow_private=settings.allow_private,
+                                     loopback_endpoints=settings.loopback_endpoints)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._transport_in_use: httpx.AsyncBaseTransport | None = None
         self._cookies = UserCookies(Path(settings.cookies_file)) if settings.cookies_file else None
         self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
+        self.budget = DecodeBudget(settings.max_decoded_in_flight)
 
     async def __aenter__(self) -> "Fetcher":
         transport = self._transport or self._guarded_transport()
+        self._transport_in_use = transport
         jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))  # keep no cookies
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -250,15 +266,21 @@ class Fetcher:
         if parts.scheme not in ("http", "https"):
             return f"unsupported scheme {parts.scheme!r}"
         host = parts.hostname or ""
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return f"invalid port in {url[:200]!r}"
+        trusted = self._policy.trusts(host, port)
         if host in ("localhost",) or host.endswith(".localhost"):
-            return None if self._policy.allow_loopback or self._policy.allow_private else f"{host} is a loopback name"
+            allowed = self._policy.allow_loopback or self._policy.allow_private or trusted
+            return None if allowed else f"{host} is a loopback name"
         try:
             import ipaddress
 
             ipaddress.ip_address(host)
         except ValueError:
             return None
-        return self._policy.problem(host)
+        return self._policy.problem(host, trusted)
 
     async def fetch(self, request: FetchRequest) -> FetchResult:
         """Fetch one planned request, following redirects and retrying as configured."""
@@ -267,7 +289,7 @@ class Fetcher:
         seen: set[str] = set()
         for _hop in range(self.settings.max_redirects + 1):
             if logical in seen:
-                result.error = f"redirect loop at {logical}"
+                result.error = f"redirect loop: led back to {logical[:200]}, already visited"
                 return result
             seen.add(logical)
             exchange = await self._with_retries(request, logical, result)
@@ -277,11 +299,13 @@ class Fetcher:
             if not location:
                 return result
             target = urljoin(logical, location)
-            if urlsplit(target).scheme not in ("http", "https"):
-                result.error = f"redirect to unsupported URL {target[:200]!r}"
+            scheme = urlsplit(target).scheme
+            if scheme not in ("http", "https"):
+                result.error = (f"redirected to a {scheme or 'schemeless'}: URL ({target[:200]!r}); "
+                                "only http and https redirects are followed")
                 return result
             logical = target
-        result.error = f"more than {self.settings.max_redirects} redirects"
+        result.error = f"more than {self.settings.max_redirects} redirects (ARCHIVER_MAX_REDIRECTS)"
         return result
 
     async def _with_retries(
@@ -371,8 +395,14 @@ class Fetcher:
         return exchange
 
     async def _stream(self, exchange: Exchange, url: str, headers: dict[str, str], is_media: bool) -> None:
-        assert self._client is not None
-        async with self._client.stream("GET", url, headers=headers) as resp:
+        assert self._client is not None and self._transport_in_use is not None
+        request = self._client.build_request("GET", url, headers=headers)
+        # Sent through the transport, not the client: the client works out where a redirect
+        # leads even when it is not to follow it, and a Location it cannot parse
+        # ("javascript:…") would lose the answer itself (issue 12). Redirects are ours anyway.
+        resp = await self._transport_in_use.handle_async_request(request)
+        resp.request = request
+        async with contextlib.aclosing(_Closing(resp)):
             exchange.status = resp.status_code
             exchange.reason = resp.reason_phrase
             exchange.http_version = resp.http_version or "HTTP/1.1"
@@ -406,30 +436,81 @@ class Fetcher:
                 exchange.raw_length += len(chunk)
 
     def _decode(self, exchange: Exchange) -> None:
-        """A decoded copy for parsing, bounded against decompression bombs."""
+        """A decoded copy for parsing, bounded against decompression bombs: at most
+        ``max_decoded_bytes`` for one answer, and at most ``max_decoded_in_flight`` for all the
+        answers being looked at (issue 12: eight concurrent bombs once took 1 GB). Read from the
+        spooled wire bytes a chunk at a time, so the raw body is never all in memory either."""
         assert exchange.raw is not None
-        exchange.raw.seek(0)
-        raw = exchange.raw.read()
-        exchange.raw.seek(0)
         encoding = exchange.header("content-encoding").strip().lower()
-        limit = self.settings.max_decoded_bytes
-        if encoding in ("", "identity"):
-            exchange.decoded = raw[:limit]
-            return
-        if encoding not in ("gzip", "x-gzip", "deflate"):
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
             exchange.decode_error = f"cannot decode Content-Encoding {encoding!r}"
             return
+        limit = self.budget.take(self.settings.max_decoded_bytes)
+        if limit <= 0:
+            exchange.decode_error = (f"not decoded: {self.settings.max_decoded_in_flight} bytes of decoded answers "
+                                     "are already being read (ARCHIVER_MAX_DECODED_IN_FLIGHT)")
+            return
+        try:
+            if encoding in ("", "identity"):
+                exchange.raw.seek(0)
+                exchange.decoded = exchange.raw.read(limit)
+            else:
+                self._inflate(exchange, encoding, limit)
+        finally:
+            exchange.raw.seek(0)
+            exchange.decoded_grant = len(exchange.decoded)
+            self.budget.give_back(limit - exchange.decoded_grant)
+        if limit < self.settings.max_decoded_bytes and exchange.decoded_grant >= limit:
+            exchange.decode_error = (f"decoded only the first {limit} bytes: the rest would exceed "
+                                     "ARCHIVER_MAX_DECODED_IN_FLIGHT")
+
+    def _inflate(self, exchange: Exchange, encoding: str, limit: int) -> None:
+        assert exchange.raw is not None
+        error = ""
         for wbits in (47, -15):  # 47: gzip or zlib header; -15: raw deflate
+            exchange.raw.seek(0)
             decoder = zlib.decompressobj(wbits)
+            parts: list[bytes] = []
+            size = 0
             try:
-                out = decoder.decompress(raw, limit + 1)
+                while size <= limit:
+                    chunk = decoder.unconsumed_tail or exchange.raw.read(DECODE_CHUNK)
+                    if not chunk:
+                        break
+                    # A step at most 1 MB out: a bomb's megabyte of input never makes more at once.
+                    part = decoder.decompress(chunk, min(limit + 1 - size, DECODE_STEP))
+                    parts.append(part)
+                    size += len(part)
+                    if decoder.eof:
+                        break
             except zlib.error as exc:
                 error = f"invalid {encoding} body: {exc}"
                 continue
-            if len(out) > limit:
-                exchange.decoded = out[:limit]
+            decoded = b"".join(parts)
+            del parts
+            if size > limit:
+                decoded = decoded[:limit]
                 exchange.decode_error = f"decoded body exceeds {limit} bytes (decompression bomb guard)"
-            else:
-                exchange.decoded = out
+            exchange.decoded = decoded
             return
         exchange.decode_error = error
+
+
+class DecodeBudget:
+    """Bytes of decoded answers held at once, across every fetch of a run (issue 12).
+
+    Taken when an answer is decoded, given back when the look at its post is over
+    (`observe.Observer`). Decoding runs on the event loop, so no lock is needed.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.held = 0
+
+    def take(self, wanted: int) -> int:
+        granted = max(0, min(wanted, self.limit - self.held))
+        self.held += granted
+        return granted
+
+    def give_back(self, amount: int) -> None:
+        self.held = max(0, self.held - max(amount, 0))

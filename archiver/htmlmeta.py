@@ -24,6 +24,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 MAX_LINKS = 10_000
 # Real pages seen so far are under 2 MB of text; the rest of a longer page is not parsed.
 MAX_PARSE_CHARS = 4_000_000
+# An HTML5 tree costs about 200 bytes an element: 4 MB of "<a>" made 1.3 million of them and
+# 290 MB of memory (issue 12). Real pages have tens of thousands; the rest of a page with
+# more tags than this is not parsed.
+MAX_TAGS = 150_000
 MAX_DEPTH = 128  # real pages seen: at most 35 deep
 MAX_ATTRIBUTES = 256
 
@@ -136,8 +140,19 @@ def _first_attributes(attrs: str) -> str:
 
 
 def parse_html(html: str) -> LexborHTMLParser:
-    """A parsed document; never raises, bounded in time by `defuse` and `MAX_PARSE_CHARS`."""
-    return LexborHTMLParser(defuse(html[:MAX_PARSE_CHARS]))
+    """A parsed document; never raises, bounded in time by `defuse` and in size by
+    `MAX_PARSE_CHARS` and `MAX_TAGS`."""
+    html = html[:MAX_PARSE_CHARS]
+    if html.count("<") > MAX_TAGS:
+        html = html[:_nth_tag_start(html, MAX_TAGS)]
+    return LexborHTMLParser(defuse(html))
+
+
+def _nth_tag_start(html: str, n: int) -> int:
+    position = -1
+    for _ in range(n):
+        position = html.find("<", position + 1)
+    return position
 
 
 def node_text(node: LexborNode | None) -> str:
@@ -189,9 +204,11 @@ class PageMeta:
     @cached_property
     def ld_json(self) -> list[Any]:
         found = []
+        from .platforms.base import without_surrogates
+
         for text in self.ld_json_texts:
             try:
-                found.append(json.loads(text))
+                found.append(without_surrogates(json.loads(text)))
             except (ValueError, RecursionError):
                 continue
         return found

@@ -83,16 +83,30 @@ class Observer:
         self._recent: OrderedDict[str, tuple[str, RevisitOf]] = OrderedDict()
 
     async def visit(self, ref: PostRef, purpose: Purpose, control: str | None = None,
-                    held: str = "") -> Visit:
+                    held: str = "", keep_responses: bool = False) -> Visit:
         """One look at ``ref``. ``control`` marks a control post's look (its expected state),
-        ``held`` one made while its platform was degraded; both are written into the WARC."""
+        ``held`` one made while its platform was degraded; both are written into the WARC.
+        The decoded answers are kept in ``Visit.responses`` only with ``keep_responses``: they
+        count against ``ARCHIVER_MAX_DECODED_IN_FLIGHT`` until the look is over (issue 12)."""
+        grants: list[int] = []
+        try:
+            visit = await self._visit(ref, purpose, control, held, grants)
+            if not keep_responses:
+                visit.responses = {}
+            return visit
+        finally:
+            # The decoded answers of this look are done with: their bytes go back to the budget.
+            self.fetcher.budget.give_back(sum(grants))
+
+    async def _visit(self, ref: PostRef, purpose: Purpose, control: str | None, held: str,
+                     grants: list[int]) -> Visit:
         started = self._clock()
         written: list[WrittenRecord] = []
         attempts: list[dict[str, object]] = []
         resolved_from = None
         if ref.unresolved:
             resolved_from = ref.url
-            ref, problem = await self._resolve(ref, written, attempts)
+            ref, problem = await self._resolve(ref, written, attempts, grants)
             if problem:
                 visit = Visit(ref, purpose, started, Classification(Outcome.ERROR, (Signal("resolve", None, problem),), problem),
                               records=written, attempts=attempts, resolved_from=resolved_from, control=control,
@@ -100,13 +114,25 @@ class Observer:
                 await self._write_metadata(visit)
                 return visit
         requests = platforms.plan(ref, purpose, self.settings.facebook_oembed_token)
-        responses = await self._fetch_all(requests, written, attempts)
-        data = platforms.parse(ref, responses)
-        extra = platforms.followups(ref, responses, data, purpose)
+        responses = await self._fetch_all(requests, written, attempts, grants)
+        failure = ""
+        data: PostData | None = None
+        try:
+            data = platforms.parse(ref, responses)
+            extra = platforms.followups(ref, responses, data, purpose)
+        except Exception as exc:  # noqa: BLE001 - see _unreadable
+            failure, data, extra = _unreadable(exc), None, []
         if extra:
-            more = await self._fetch_all(extra, written, attempts)
+            more = await self._fetch_all(extra, written, attempts, grants)
             responses.update({k: v for k, v in more.items() if not k.startswith("media:")})
-        classification = platforms.classify(ref, responses)
+        try:
+            classification = platforms.classify(ref, responses)
+        except Exception as exc:  # noqa: BLE001 - see _unreadable
+            failure = failure or _unreadable(exc)
+        if failure:
+            classification = Classification(
+                Outcome.ERROR, (Signal("parse", None, failure),),
+                f"the answer could not be read ({failure}); it is kept as evidence", anomaly="a parser failed")
         visit = Visit(
             ref, purpose, started, classification, data=data, records=written,
             statuses={role: r.status for role, r in responses.items()}, attempts=attempts,
@@ -117,10 +143,11 @@ class Observer:
         return visit
 
     async def _resolve(
-        self, ref: PostRef, written: list[WrittenRecord], attempts: list[dict[str, object]]
+        self, ref: PostRef, written: list[WrittenRecord], attempts: list[dict[str, object]], grants: list[int]
     ) -> tuple[PostRef, str]:
         """Follow a share link's redirects (each hop recorded) to the post it names."""
         result = await self.fetcher.fetch(FetchRequest("resolve", ref.url, accept="text/html"))
+        grants.extend(e.decoded_grant for e in result.exchanges)
         try:
             await self._write_results([result], written, attempts)
         finally:
@@ -137,9 +164,11 @@ class Observer:
         return resolved, ""
 
     async def _fetch_all(
-        self, requests: list[FetchRequest], written: list[WrittenRecord], attempts: list[dict[str, object]]
+        self, requests: list[FetchRequest], written: list[WrittenRecord], attempts: list[dict[str, object]],
+        grants: list[int],
     ) -> dict[str, Response]:
         results = await asyncio.gather(*(self.fetcher.fetch(r) for r in requests))
+        grants.extend(e.decoded_grant for result in results for e in result.exchanges)
         try:
             await self._write_results(results, written, attempts)
             responses: dict[str, Response] = {}
@@ -248,6 +277,12 @@ def main_record(ref: PostRef, written: list[WrittenRecord]) -> RecordRef | None:
         if full or candidates:
             return (full or candidates)[0]
     return None
+
+
+def _unreadable(exc: Exception) -> str:
+    """A parser that raised on an answer: a bug, but one that must cost this post's verdict
+    only (an error, never gone), not the run; the answer is already in the WARC (issue 12)."""
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def _attempt(exchange: Exchange) -> dict[str, object]:

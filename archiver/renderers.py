@@ -57,7 +57,16 @@ def _row(post: ReportPost) -> dict[str, object]:
 
 # --- CSV ------------------------------------------------------------------
 
+# Spreadsheets stop at 32,767 characters a cell (Excel; LibreOffice likewise), and a
+# megabyte-long cell makes a CSV unusable (issue 12): longer values are cut, saying so.
+MAX_CELL = 32_000
+
+
 def _cell(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        cut = len(value) - MAX_CELL
+        value = (value[:MAX_CELL] + f" … [cut here: {cut} more characters; the whole text is in the JSON "
+                 "report and in the WARC record]")
     # A cell starting with = + - @ (or a tab/CR) is run as a formula by spreadsheets (OWASP "CSV injection").
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

@@ -45,6 +45,18 @@ CHUNK = 256 * 1024
 HOP_BY_HOP = frozenset({"transfer-encoding", "connection", "keep-alive"})
 
 
+def header_safe_uri(uri: str) -> str:
+    """A URI fit for a WARC header line: control characters, spaces and DEL percent-encoded.
+
+    Every URI archiver writes has been checked before (`urls.parse_url`, `platforms.base.safe_url`);
+    this is the last guard, so that nothing from the network can ever end a header line and
+    start another (issue 12; WARC 1.1 §4: a header field value is a single line).
+    """
+    if all(" " < ch != "\x7f" for ch in uri):
+        return uri
+    return "".join(f"%{ord(ch):02X}" if ch <= " " or ch == "\x7f" else ch for ch in uri)
+
+
 def make_record_id() -> str:
     return f"<urn:uuid:{uuid.uuid4()}>"
 
@@ -119,6 +131,7 @@ class WarcWriter:
         self._fh: IO[bytes] | None = None
         self._name = ""
         self._serial = 0
+        self._records = 0  # records in the current file besides its warcinfo
         self._lock = threading.Lock()
         self.closed_files: list[str] = []
 
@@ -143,7 +156,12 @@ class WarcWriter:
         fcntl.flock(fd, fcntl.LOCK_EX)
         self._fh = os.fdopen(fd, "wb")
         self._name = name
-        self._write(self._warcinfo(name))
+        self._records = 0
+        try:
+            self._write(self._warcinfo(name))
+        except WarcError:
+            self._discard()  # a full disk must not leave a file that holds nothing (issue 12)
+            raise
 
     def _ensure_open(self) -> None:
         try:
@@ -157,11 +175,27 @@ class WarcWriter:
 
     def _close_file(self) -> None:
         if self._fh is not None:
+            if self._records == 0:
+                self._discard()  # only its warcinfo was written: nothing to keep
+                return
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
             self.closed_files.append(self._name)
             self._fh = None
+
+    def _discard(self) -> None:
+        """Close and remove the current file, which holds no record."""
+        assert self._fh is not None
+        try:
+            self._fh.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(self.directory / self._name)
+        except OSError:
+            pass
+        self._fh = None
 
     def sync(self) -> None:
         """Flush and fsync: everything written so far survives a crash."""
@@ -269,21 +303,25 @@ class WarcWriter:
             except WarcError:
                 self._truncate_to(start)  # the pair goes in whole or not at all
                 raise
+            self._records += 2
         return request_ref, response_ref
 
     def write_metadata(
         self, target_uri: str, payload: dict, date: datetime, concurrent_to: str | None = None
     ) -> RecordRef:
         """A ``metadata`` record holding what was extracted, as JSON."""
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        # "replace": a lone surrogate that slipped through must not lose the record (issue 12).
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "replace")
         extra = {"WARC-Concurrent-To": concurrent_to} if concurrent_to else {}
         with self._lock:
             self._ensure_open()
             record = self._builder().create_warc_record(
-                target_uri, "metadata", payload=io.BytesIO(body), length=len(body),
+                header_safe_uri(target_uri), "metadata", payload=io.BytesIO(body), length=len(body),
                 warc_content_type="application/json", warc_headers_dict=self._headers(date, extra),
             )
-            return self._write(record)
+            written = self._write(record)
+            self._records += 1
+            return written
 
     def _http_headers(self, exchange: Exchange) -> StatusAndHeaders:
         headers: list[tuple[str, str]] = []
@@ -319,7 +357,7 @@ class WarcWriter:
         if revisit_of is not None:
             extra["WARC-Refers-To"] = revisit_of.record_id
             record = builder.create_revisit_record(
-                exchange.fetched_url, digest, revisit_of.target_uri,
+                header_safe_uri(exchange.fetched_url), digest, header_safe_uri(revisit_of.target_uri),
                 datetime_to_iso_date(revisit_of.date.astimezone(timezone.utc).replace(tzinfo=None)),
                 http_headers=http_headers,
                 warc_headers_dict=self._headers(exchange.started_at, extra),
@@ -328,15 +366,15 @@ class WarcWriter:
         extra["WARC-Payload-Digest"] = digest
         exchange.raw.seek(0)
         return builder.create_warc_record(
-            exchange.fetched_url, "response", payload=exchange.raw, length=exchange.raw_length,
+            header_safe_uri(exchange.fetched_url), "response", payload=exchange.raw, length=exchange.raw_length,
             http_headers=http_headers, warc_headers_dict=self._headers(exchange.started_at, extra),
         )
 
     def _request_record(self, exchange: Exchange, response_id: str):
-        headers = StatusAndHeaders(exchange.request_line or f"GET {exchange.fetched_url} HTTP/1.1",
+        headers = StatusAndHeaders(exchange.request_line or f"GET {header_safe_uri(exchange.fetched_url)} HTTP/1.1",
                                    list(exchange.request_headers), is_http_request=True)
         return self._builder().create_warc_record(
-            exchange.fetched_url, "request", http_headers=headers,
+            header_safe_uri(exchange.fetched_url), "request", http_headers=headers,
             warc_headers_dict=self._headers(exchange.started_at, {"WARC-Concurrent-To": response_id}),
         )
 
@@ -344,6 +382,7 @@ class WarcWriter:
 def read_record(path: Path, offset: int) -> tuple[dict[str, str], dict[str, str] | None, bytes]:
     """The WARC headers, HTTP headers and decoded payload of the record at ``offset``."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
     try:
         with open(path, "rb") as fh:
@@ -353,7 +392,7 @@ def read_record(path: Path, offset: int) -> tuple[dict[str, str], dict[str, str]
                 http = dict(record.http_headers.headers) if record.http_headers else None
                 body = record.content_stream().read()
                 return warc, http, body
-    except (OSError, ValueError, EOFError, zlib.error) as exc:
+    except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
         raise WarcError(f"cannot read a record at {path.name}:{offset}: {exc}") from exc
     raise WarcError(f"no record at {path.name}:{offset}")
 

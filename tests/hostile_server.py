@@ -10,11 +10,51 @@ import gzip
 import socket
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Answers of a shape no platform gives, each of which once crashed a whole run (issue 12):
+# path mode -> (status, content type, body).
+def _timeline(page_props: object) -> bytes:
+    import json
+
+    data = json.dumps({"props": {"pageProps": page_props}})
+    return f'<html><script id="__NEXT_DATA__" type="application/json">{data}</script></html>'.encode()
+
+
+SHAPES: dict[str, tuple[int, str, bytes]] = {
+    "tombstone-string": (200, "application/json", b'{"__typename":"TweetTombstone","tombstone":{"text":"gone"}}'),
+    "media-int": (200, "application/json", b'{"__typename":"Tweet","id_str":"1","user":{},"mediaDetails":5}'),
+    "video-info-list": (200, "application/json",
+                        b'{"__typename":"Tweet","id_str":"1","mediaDetails":[{"type":"video","video_info":[1]}]}'),
+    "bitrate-string": (200, "application/json", b'{"__typename":"Tweet","id_str":"1","mediaDetails":[{"type":"video",'
+                       b'"video_info":{"variants":[{"content_type":"video/mp4","url":"https://v.example/a.mp4",'
+                       b'"bitrate":"x"},{"content_type":"video/mp4","url":"https://v.example/b.mp4","bitrate":1}]}}]}'),
+    "timeline-list": (200, "text/html", _timeline({"timeline": [1]})),
+    "errors-int": (200, "text/html", _timeline({"errors": 5})),
+    "errors-code-list": (200, "text/html", _timeline({"errors": [{"code": [63]}]})),
+    "entries-int": (200, "text/html", _timeline({"timeline": {"entries": 7}})),
+    "content-list": (200, "text/html", _timeline({"timeline": {"entries": [{"content": [1]}]}})),
+    "surrogate": (200, "application/json", rb'{"__typename":"TweetTombstone","text":"\udfff","html":"\ud800"}'),
+    "charset-idna": (200, "text/html; charset=idna", "<html><title>Caf\u00e9</title></html>".encode()),
+    "charset-undefined": (200, "text/html; charset=undefined", b"<html><title>x</title></html>"),
+    "bad-offset": (200, "text/html", b'<html><head><meta property="article:published_time" '
+                   b'content="2022-03-01T00:00:00+99:00"><script type="application/ld+json">'
+                   b'{"@type":"VideoObject","uploadDate":"2016-05-12T06:52:59-99:00"}</script></head></html>'),
+    "status-999": (999, "text/html", b"<html>999</html>"),
+}
+# Redirects that lead nowhere archiver goes (issue 12: each must say where, not just "error").
+REDIRECTS = {
+    "redirect-file": "file:///etc/passwd",
+    "redirect-gopher": "gopher://example.org/1",
+    "redirect-javascript": "javascript:alert(1)",
+    "redirect-loopback": "http://127.0.0.1:1/admin",
+}
 
 MODES = (
     "timeout", "reset", "drip", "truncated", "badgzip", "cl-short", "loop", "private", "huge",
     "badjson", "nothtml", "badcharset", "errorpage", "emptyjson", "gzipbomb",
+    "redirect-chain", "htmlbomb", *SHAPES, *REDIRECTS,
 )
 
 
@@ -44,6 +84,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         mode = self.path.strip("/").split("/", 1)[0].split("?", 1)[0]
         try:
+            if mode in SHAPES:
+                status, ctype, body = SHAPES[mode]
+                self._body(status, body, ctype)
+                return
+            if mode in REDIRECTS:
+                self._body(302, b"", extra={"Location": REDIRECTS[mode]})
+                return
             getattr(self, "mode_" + mode.replace("-", "_"), self.mode_unknown)()
         except (ConnectionError, BrokenPipeError, TimeoutError):
             pass
@@ -111,6 +158,29 @@ class _Handler(BaseHTTPRequestHandler):
 
     def mode_gzipbomb(self) -> None:
         self._body(200, gzip.compress(b"\0" * 20_000_000), "application/json", {"Content-Encoding": "gzip"})
+
+    def mode_redirect_chain(self) -> None:
+        """Each hop to a new place, for ever: more than any redirect limit."""
+        self._body(302, b"", extra={"Location": f"/redirect-chain/{time.monotonic_ns()}"})
+
+    def mode_htmlbomb(self) -> None:
+        self._body(200, bomb("html"), "text/html", {"Content-Encoding": "gzip"})
+
+    def mode_bigbomb(self) -> None:
+        self._body(200, bomb("zeros"), "application/json", {"Content-Encoding": "gzip"})
+
+
+_BOMBS: dict[str, bytes] = {}
+
+
+def bomb(kind: str) -> bytes:
+    """A gzip member that decodes to 1 GB: zeros, or "<a>" tags (a page that makes a huge tree)."""
+    if kind not in _BOMBS:
+        unit = b"\0" * (1 << 20) if kind == "zeros" else b"<a>" * ((1 << 20) // 3)
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        parts = [packer.compress(unit) for _ in range(1024)]
+        _BOMBS[kind] = b"".join(parts) + packer.flush()
+    return _BOMBS[kind]
 
 
 class _Server(ThreadingHTTPServer):

@@ -180,6 +180,7 @@ def test_capture_of_a_gone_tweet_still_records_its_time(cli_env, run_cli, sim):
     (("capture", "--from-file", "/nonexistent/seeds.txt"), "Error: cannot read seed list /nonexistent/seeds.txt: No such file or directory"),
 ])
 def test_cli_errors_are_one_line(cli_env, run_cli, args, message):
+    run_cli("db", "upgrade")  # an archive, empty
     code, _, err = run_cli(*args)
     assert code == 1
     assert err.strip() == message

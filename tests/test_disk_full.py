@@ -54,6 +54,8 @@ def test_a_full_disk_stops_the_run_with_a_clear_error(small_fs, sim, monkeypatch
     result = verify(store)
     assert result.ok, [str(p) for p in result.problems]
     for path in (home / "warcs").glob("*.warc.gz"):
+        # Issue 12: nothing the full disk kept from being written is left behind as an empty file.
+        assert path.stat().st_size > 0, path.name
         check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
                                capture_output=True, text=True)
         assert check.returncode == 0, check.stdout
@@ -98,3 +100,26 @@ def test_failed_writes_are_cut_back_and_named(tmp_path):
     writer.close()
     path = next(tmp_path.glob("*.warc.gz"))
     assert path.stat().st_size == size
+
+
+def test_a_file_whose_header_cannot_be_written_is_removed(tmp_path, monkeypatch):
+    """Issue 12: a disk full when a new WARC file starts left a 0-byte file behind."""
+    import io
+    from datetime import datetime, timezone
+
+    from archiver.errors import WarcError
+    from archiver.fetcher import Exchange
+    from archiver.warc import WarcWriter
+
+    writer = WarcWriter(tmp_path)
+    real_fdopen = os.fdopen
+
+    def full_disk(fd, mode="r", *args, **kwargs):
+        return FailingFile(real_fdopen(fd, mode, *args, **kwargs), 0)
+
+    monkeypatch.setattr(os, "fdopen", full_disk)
+    ex = Exchange("page", "https://e.org/", "https://e.org/", datetime.now(timezone.utc))
+    ex.status, ex.reason, ex.raw, ex.raw_length = 200, "OK", io.BytesIO(b"x"), 1
+    with pytest.raises(WarcError, match="No space left on device"):
+        writer.write_exchange(ex)
+    assert list(tmp_path.glob("*.warc.gz")) == []

@@ -55,6 +55,7 @@ def test_wacz_export_of_some_posts(cli_env, run_cli, tmp_path):
 
 
 def test_export_of_an_empty_archive_is_a_clear_error(cli_env, run_cli, tmp_path):
+    run_cli("db", "upgrade")  # an archive, empty
     code, _, err = run_cli("export", "wacz", "--output", str(tmp_path / "x.wacz"))
     assert code == 1
     assert err.strip() == "Error: nothing to export: no archived post responses"

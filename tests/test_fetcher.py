@@ -79,11 +79,11 @@ def test_follows_redirects_itself_and_keeps_every_hop():
 
 def test_redirect_loops_and_long_chains_end_with_an_error():
     loop = run(lambda req: reply(302, headers={"Location": "/a"}))
-    assert loop.error == "redirect loop at https://example.org/a"
+    assert loop.error == "redirect loop: led back to https://example.org/a, already visited"
     n = iter(range(100))
     chain = run(lambda req: reply(302, headers={"Location": f"/r{next(n)}"}),
                 settings=Settings(max_redirects=3, politeness_delay=0))
-    assert chain.error == "more than 3 redirects"
+    assert chain.error == "more than 3 redirects (ARCHIVER_MAX_REDIRECTS)"
     assert len(chain.exchanges) == 4
 
 
@@ -251,3 +251,48 @@ def test_a_kept_alive_socket_reads_as_readable_once_the_server_hangs_up():
         ours.close()
     assert _readable(ours) is True               # a closed socket counts as gone
     assert _readable(None) is True
+
+
+@pytest.mark.parametrize("location, scheme", [("file:///etc/passwd", "file"), ("gopher://x/1", "gopher"),
+                                              ("javascript:alert(1)", "javascript")])
+def test_a_redirect_to_another_scheme_says_which(location, scheme):
+    """Issue 12, item 10: not just "error"."""
+    result = run(lambda req: reply(302, headers={"Location": location}))
+    assert result.error.startswith(f"redirected to a {scheme}: URL")
+    assert "only http and https" in result.as_response().problem
+
+
+def test_a_status_http_does_not_define_is_named():
+    from archiver.platforms import facebook, twitter, web
+    from archiver.platforms.base import Response
+
+    odd = Response("page", "https://example.org/", 999)
+    assert "HTTP 999, a status HTTP does not define" in web.classify({"page": odd}).note
+    assert "HTTP 999, a status HTTP does not define" in facebook.classify({"page": odd}).note
+    syn, oem = Response("syndication", "u", 999), Response("oembed", "u", 999)
+    assert "syndication: HTTP 999" in twitter.classify({"syndication": syn, "oembed": oem}).note
+
+
+def test_decoded_answers_held_at_once_are_capped():
+    """Issue 12, item 8: eight concurrent compression bombs once held 1 GB of decoded bytes."""
+    bomb = gzip.compress(b"\0" * 3_000_000)
+
+    def handler(request):
+        return reply(200, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}, content=bomb)
+
+    settings = Settings(politeness_delay=0, retries=0, max_decoded_bytes=1_000_000,
+                        max_decoded_in_flight=2_500_000)
+
+    async def go():
+        async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
+            results = [await fetcher.fetch(FetchRequest("page", f"https://example.org/{n}")) for n in range(4)]
+            return results, fetcher.budget.held
+
+    results, held = asyncio.run(go())
+    decoded = [len(r.final.decoded) for r in results]
+    assert decoded == [1_000_000, 1_000_000, 500_000, 0]
+    assert held == 2_500_000  # given back by the observer when a look is over, not by the fetcher
+    assert "decompression bomb guard" in results[0].final.decode_error
+    assert "ARCHIVER_MAX_DECODED_IN_FLIGHT" in results[2].final.decode_error
+    assert "ARCHIVER_MAX_DECODED_IN_FLIGHT" in results[3].final.decode_error
+    assert all(raw_bytes(r.final) == bomb for r in results)  # the wire bytes are all kept

@@ -160,6 +160,7 @@ def test_report_command_writes_each_format(cli_env, run_cli, tmp_path, fmt):
 
 
 def test_report_command_rejects_bad_input(cli_env, run_cli, tmp_path):
+    run_cli("db", "upgrade")  # an archive, empty
     code, _, err = run_cli("report", "--since", "yesterday")
     assert code == 1
     assert err.strip() == "Error: --since 'yesterday' is not a date (use YYYY-MM-DD or an ISO 8601 time)"
@@ -167,3 +168,22 @@ def test_report_command_rejects_bad_input(cli_env, run_cli, tmp_path):
     assert code == 1 and "does not exist" in err
     code, _, err = run_cli("report", "--format", "pdf")
     assert code == 2
+
+
+def test_a_huge_cell_is_cut_and_says_so():
+    """Issue 12, item 11: a 1,000,000-character cell was written as is."""
+    from datetime import datetime, timezone
+
+    from archiver.report import Report, ReportPost
+
+    post = ReportPost(
+        id=1, platform="web", post_id="u", kind="page", url="https://e.org/", author=None, author_name=None,
+        created_at=None, text="x" * 1_000_000, text_source="warc", lang=None, status="vanished", reason="deleted",
+        certainty="high", certainty_note="", first_captured_at=None, last_seen_alive_at=None,
+        first_seen_gone_at=None, vanished_at=None, observations=2, evidence=None)
+    report = Report(datetime.now(timezone.utc), {"status": "vanished"}, 1, {"vanished": 1}, [post])
+    rows = list(csv.DictReader(io.StringIO(render_csv(report).decode("utf-8-sig"))))
+    cell = rows[0]["text"]
+    assert len(cell) < 32_767
+    assert cell.endswith("[cut here: 968000 more characters; the whole text is in the JSON report and in the WARC record]")
+    assert len(json.loads(render_json(report))["posts"][0]["text"]) == 1_000_000

@@ -135,3 +135,98 @@ def test_archive_files_are_private(cli_env, run_cli):
     for path in (home / "warcs").glob("*"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE((home / "archiver.db").stat().st_mode) == 0o600
+
+
+# --- issue 12 ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("address", [
+    "fec0::1", "2002:a9fe:a9fe::1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "64:ff9b:1::1",
+    "::a9fe:a9fe", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "3fff::1", "100::1", "5f00::1",
+    "ff02::1", "198.18.0.1", "192.0.0.8", "192.0.2.1", "240.0.0.1", "224.0.0.1", "100.64.0.1",
+])
+def test_special_purpose_addresses_are_refused(address):
+    """6to4 and NAT64 can wrap 169.254.169.254; fec0::/10 and the rest are no destinations."""
+    assert AddressPolicy().problem(address) is not None
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c",
+                                     "2002:5db8:d70e::1", "64:ff9b::5db8:d70e"])
+def test_public_addresses_are_allowed(address):
+    assert AddressPolicy().problem(address) is None
+
+
+@pytest.fixture
+def internal_service():
+    """A service on this machine that no fetched page may reach."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "6")
+            self.end_headers()
+            self.wfile.write(b"secret")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port, hits
+    server.shutdown()
+
+
+def test_rewriting_to_a_simulator_does_not_open_every_loopback_port(sim, settings, store, internal_service):
+    """Issue 12: with ARCHIVER_URL_REWRITE set, redirects, og:image and media reached an
+    internal service 14 times. Loopback is allowed only for the rewrite targets themselves."""
+    from archiver.capture import capture
+    from archiver.simulator import SimPost
+    from tests.conftest import T0
+
+    port, hits = internal_service
+    inside = f"http://127.0.0.1:{port}/admin"
+    sim.add(SimPost("web", "https://blog.example.org/ssrf.html", "b", "B", "a page", T0, title="SSRF",
+                    photos=[inside]))
+    sim.add_share("/share/p/ssrf123/", inside)
+    report = capture(settings, store, ["https://blog.example.org/ssrf.html",
+                                       "https://www.facebook.com/share/p/ssrf123/", inside])
+    assert hits == []
+    messages = " ".join(i.message for i in report.items)
+    assert "loopback" in messages
+
+
+def test_the_rewrite_targets_themselves_are_reachable(sim, settings):
+    from archiver.fetcher import Fetcher
+    from archiver.platforms.base import FetchRequest
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch(FetchRequest("page", "https://example.com/"))
+
+    assert asyncio.run(go()).final.status == 200
+
+
+def test_no_warc_header_ever_holds_cr_or_lf(tmp_path):
+    """Issue 12, item 6: the last guard, whatever reached the writer."""
+    import io
+    from datetime import datetime, timezone
+
+    from archiver.fetcher import Exchange
+    from archiver.warc import WarcWriter
+
+    writer = WarcWriter(tmp_path)
+    bad = "https://x.com/evil\r\nWARC-Type: resource\r\n/status/1"
+    ex = Exchange("page", bad, bad, datetime.now(timezone.utc))
+    ex.status, ex.reason, ex.raw, ex.raw_length = 200, "OK", io.BytesIO(b"x"), 1
+    writer.write_exchange(ex)
+    writer.write_metadata(bad, {"a": 1}, datetime.now(timezone.utc))
+    writer.close()
+    with open(next(tmp_path.glob("*.warc.gz")), "rb") as fh:
+        for record in ArchiveIterator(fh):
+            for name, value in record.rec_headers.headers:
+                assert "\r" not in value and "\n" not in value, (name, value)
+            assert record.rec_type in ("warcinfo", "request", "response", "metadata")

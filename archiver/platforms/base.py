@@ -8,12 +8,15 @@ and the responses into an outcome (`classify`). The fetcher does the I/O.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Mapping
 
 from ..content import content_hash
+from ..errors import ArchiverError
+from ..urls import parse_url
 
 
 class Purpose(str, Enum):
@@ -70,11 +73,66 @@ class Response:
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
+    @property
+    def problem(self) -> str:
+        """What went wrong with this exchange, in words ("" when nothing did): a redirect loop, too
+        many redirects, a redirect to another scheme, a status HTTP does not define… (issue 12)."""
+        if self.error:
+            return self.error
+        if self.status is not None and not 100 <= self.status <= 599:
+            return f"HTTP {self.status}, a status HTTP does not define"
+        if self.status is not None and 300 <= self.status < 400:
+            return f"HTTP {self.status}, a redirect with nowhere to go"
+        return ""
+
     def json(self) -> object | None:
+        """The body as JSON, or None when it is not; lone surrogate escapes (``"\\udfff"``)
+        become U+FFFD, since no text holding one can be stored or written anywhere."""
         try:
-            return json.loads(self.body.decode("utf-8"))
+            value = json.loads(self.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             return None
+        return without_surrogates(value) if b"\\u" in self.body else value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: object) -> object:
+    """``value`` (decoded JSON) with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time as aware UTC; None for anything else, offsets out of range included."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+
+
+def safe_url(value: object) -> str | None:
+    """A URL found in a platform's answer, if it is a well-formed http(s) URL, normalised.
+
+    It will be fetched, written as a WARC-Target-URI and linked from reports, so anything
+    else — another scheme, control characters, white space, a user name — is dropped
+    (issue 12): what came from the network is data, never a header or a path.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return str(parse_url(value))
+    except ArchiverError:
+        return None
 
 
 @dataclass(frozen=True)

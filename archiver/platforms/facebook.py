@@ -25,7 +25,7 @@ from typing import Mapping
 from urllib.parse import quote, urlsplit
 
 from ..errors import UnsupportedURL
-from ..htmlmeta import decode_html
+from ..htmlmeta import MAX_PARSE_CHARS, decode_html
 from ..status import Classification, Outcome, Signal
 from ..urls import WebURL, parse_url
 from .base import FetchRequest, PostData, PostRef, Purpose, Response
@@ -40,10 +40,10 @@ HOSTS = frozenset(
 SHARE_HOSTS = frozenset({"fb.watch", "www.fb.watch"})
 OEMBED = "https://graph.facebook.com/v19.0/oembed_post"
 
-_ID = re.compile(r"^[0-9]{1,25}$")
-_PFBID = re.compile(r"^pfbid[0-9A-Za-z]{10,80}$")
-_NAME = re.compile(r"^[A-Za-z0-9.\-_]{1,80}$")
-_SHARE_CODE = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+_ID = re.compile(r"\A[0-9]{1,25}\Z")
+_PFBID = re.compile(r"\Apfbid[0-9A-Za-z]{10,80}\Z")
+_NAME = re.compile(r"\A[A-Za-z0-9.\-_]{1,80}\Z")
+_SHARE_CODE = re.compile(r"\A[A-Za-z0-9_\-]{1,40}\Z")
 _RESERVED = frozenset(
     {"login", "login.php", "home.php", "profile.php", "pages", "watch", "reel", "groups",
      "share", "photo", "photo.php", "permalink.php", "story.php", "events", "marketplace",
@@ -201,7 +201,7 @@ def examine(key: str, page: Response) -> Examination:
 
 @functools.lru_cache(maxsize=4)
 def _examine(key: str, url: str, body: bytes, content_type: str, final_url: str) -> Examination:
-    html = decode_html(body, content_type)
+    html = decode_html(body, content_type)[:MAX_PARSE_CHARS]  # the payload is read no further than the markup
     reading = read_post_page(PostRef(NAME, key, url), html)
     meta = reading.page
     assert meta is not None
@@ -307,6 +307,9 @@ def classify(responses: Mapping[str, Response]) -> Classification:
             return Classification(Outcome.RATE_LIMITED, signal, why)
         return Classification(Outcome.ERROR, signal, f"the post page could not be fetched: {why}")
     status = page.status
+    if not 100 <= status <= 599:
+        return Classification(Outcome.ERROR, (Signal("page", status, page.problem),),
+                              f"the post page could not be read: {page.problem}")
     if status == 429:
         return Classification(Outcome.RATE_LIMITED, (Signal("page", status, "rate_limited"),))
     if status >= 500:
@@ -314,7 +317,8 @@ def classify(responses: Mapping[str, Response]) -> Classification:
     if status in (401, 403):
         return _login_wall(status)
     if status not in (200, 404, 410):
-        return Classification(Outcome.ERROR, (Signal("page", status, f"HTTP {status}"),))
+        why = page.problem or f"HTTP {status}"
+        return Classification(Outcome.ERROR, (Signal("page", status, why),), f"the post page could not be read: {why}")
     seen = examine(_key_hint(page), page)
     if seen.login_page:
         return _login_wall(status)

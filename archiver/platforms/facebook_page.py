@@ -34,7 +34,7 @@ from selectolax.lexbor import LexborNode
 
 from ..content import media_identity
 from ..htmlmeta import PageMeta, block_text, node_text, read_page
-from .base import Media, PostData, PostRef
+from .base import Media, PostData, PostRef, parse_time, safe_url
 
 # Where a post's own text is, in the markup generations seen (www 2018-2020, m. 2021, comet).
 _MESSAGE = ('[data-testid="post_message"], .userContent, [data-ad-preview="message"], '
@@ -308,8 +308,9 @@ def _media(page: PageMeta, ld: dict[str, Any] | None) -> list[Media]:
     found: list[Media] = []
     seen: set[str] = set()
 
-    def add(url: object, kind: str) -> None:
-        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+    def add(value: object, kind: str) -> None:
+        url = safe_url(value)
+        if url is None:
             return
         if _is_avatar(url):
             return  # the Page's or profile's picture is not the post's media
@@ -414,17 +415,6 @@ def _ld_text(ld: dict[str, Any] | None) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
-
-
-def parse_time(value: object) -> datetime | None:
-    """An ISO 8601 time as aware UTC; None for anything else, offsets out of range included."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        return None
 
 
 def from_epoch(value: str | int) -> datetime | None:

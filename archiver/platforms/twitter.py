@@ -29,7 +29,7 @@ from ..errors import UnsupportedURL
 from ..htmlmeta import read_page, text_of
 from ..status import Certainty, Classification, Outcome, Signal
 from ..urls import WebURL
-from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
 from .jsnumber import to_radix_string
 
 NAME = "twitter"
@@ -48,8 +48,8 @@ OEMBED = "https://publish.twitter.com/oembed"
 PROFILE_TIMELINE = "https://syndication.twitter.com/srv/timeline-profile/screen-name/"
 
 TWITTER_EPOCH_MS = 1288834974657
-_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-_ID = re.compile(r"^[0-9]{1,19}$")
+_HANDLE = re.compile(r"\A[A-Za-z0-9_]{1,15}\Z")
+_ID = re.compile(r"\A[0-9]{1,19}\Z")
 # First path segments that are Twitter's own pages, never a user's handle.
 _RESERVED = frozenset(
     {"i", "home", "search", "explore", "settings", "hashtag", "intent", "share",
@@ -199,29 +199,27 @@ def _tweet_json(resp: Response | None, tweet_id: str) -> dict | None:
 
 
 def _from_syndication(data: PostData, tweet: dict) -> None:
-    user = tweet.get("user") if isinstance(tweet.get("user"), dict) else {}
-    data.author = _str(user.get("screen_name")) or data.author
+    user = _dict(tweet.get("user"))
+    data.author = _handle(user.get("screen_name")) or data.author
     data.author_name = _str(user.get("name")) or data.author_name
     data.text = _str(tweet.get("text")) or data.text
     data.lang = _str(tweet.get("lang")) or data.lang
-    created = _iso(tweet.get("created_at"))
+    created = parse_time(tweet.get("created_at"))
     data.created_at = created or data.created_at
-    quoted = tweet.get("quoted_tweet")
-    if isinstance(quoted, dict):
-        data.quoted_id = _str(quoted.get("id_str"))
-    data.reply_to_id = _str(tweet.get("in_reply_to_status_id_str"))
+    data.quoted_id = _tweet_id(_dict(tweet.get("quoted_tweet")).get("id_str"))
+    data.reply_to_id = _tweet_id(tweet.get("in_reply_to_status_id_str"))
     _from_article(data, tweet.get("article"))
-    for item in tweet.get("mediaDetails") or []:
+    for item in _list(tweet.get("mediaDetails")):
         if not isinstance(item, dict):
             continue
         kind = item.get("type")
-        image = _str(item.get("media_url_https"))
+        image = safe_url(item.get("media_url_https"))
         if kind == "photo" and image:
             data.media.append(Media(image, "photo"))
         elif kind in ("video", "animated_gif"):
             if image:
                 data.media.append(Media(image, "poster"))
-            best = _best_mp4((item.get("video_info") or {}).get("variants") or [])
+            best = _best_mp4(_list(_dict(item.get("video_info")).get("variants")))
             if best:
                 data.media.append(Media(best, "video"))
 
@@ -235,21 +233,18 @@ def _from_article(data: PostData, article: object) -> None:
     text = "\n\n".join(part for part in (title, preview) if part)
     if text:
         data.text = text
-    cover = article.get("cover_media")
-    info = cover.get("media_info") if isinstance(cover, dict) else None
-    image = _str(info.get("original_img_url")) if isinstance(info, dict) else None
+    image = safe_url(_dict(_dict(article.get("cover_media")).get("media_info")).get("original_img_url"))
     if image:
         data.media.append(Media(image, "image"))
 
 
 def _best_mp4(variants: list) -> str | None:
-    mp4 = [
-        v for v in variants
-        if isinstance(v, dict) and v.get("content_type") == "video/mp4" and _str(v.get("url"))
-    ]
+    """The MP4 of the highest bitrate (a bitrate that is not a number counts as none)."""
+    mp4 = [(_number(v.get("bitrate")), url) for v in variants if isinstance(v, dict)
+           and v.get("content_type") == "video/mp4" and (url := safe_url(v.get("url")))]
     if not mp4:
         return None
-    return max(mp4, key=lambda v: v.get("bitrate") or 0)["url"]
+    return max(mp4, key=lambda pair: pair[0])[1]
 
 
 def _from_oembed(data: PostData, resp: Response) -> None:
@@ -258,12 +253,12 @@ def _from_oembed(data: PostData, resp: Response) -> None:
         return
     data.sources.append("oembed")
     author_url = _str(body.get("author_url")) or ""
-    handle = author_url.rstrip("/").rsplit("/", 1)[-1] if author_url else None
-    if not data.author and handle and _HANDLE.match(handle):
+    handle = _handle(author_url.rstrip("/").rsplit("/", 1)[-1]) if author_url else None
+    if not data.author and handle:
         data.author = handle
     data.author_name = data.author_name or _str(body.get("author_name"))
-    if not data.text:
-        data.text = text_of(str(body["html"])) or None
+    if not data.text and isinstance(body.get("html"), str):
+        data.text = text_of(body["html"]) or None
     if not data.lang:
         match = re.search(r'<p lang="([A-Za-z-]+)"', str(body["html"]))
         data.lang = match.group(1) if match else None
@@ -282,9 +277,9 @@ def _from_page(data: PostData, resp: Response) -> None:
     data.author = data.author or match.group("handle")
     data.author_name = data.author_name or match.group("name")
     data.text = data.text or meta.get("og:description") or None
-    image = meta.get("og:image")
+    image = safe_url(meta.get("og:image").split(":large")[0])
     if image and not data.media and "/media/" in image:
-        data.media.append(Media(image.split(":large")[0], "photo"))
+        data.media.append(Media(image, "photo"))
 
 
 # --- classification -------------------------------------------------------
@@ -348,7 +343,8 @@ def classify(responses: Mapping[str, Response]) -> Classification:
         return Classification(Outcome.LOGIN_WALL, sig, "login required; nothing learned about the post")
     shapeless = [r.role for r, said in ((syn, syn_says), (oem, oem_says))
                  if r is not None and r.status == 200 and said == "error"]
-    return Classification(Outcome.ERROR, sig, "no endpoint gave a usable answer",
+    problems = "; ".join(f"{r.role}: {r.problem}" for r in (syn, oem, acct) if r is not None and r.problem)
+    return Classification(Outcome.ERROR, sig, "no endpoint gave a usable answer" + (f" ({problems})" if problems else ""),
                           anomaly=f"{' and '.join(shapeless)} answered 200 in no known shape" if shapeless else "")
 
 
@@ -383,9 +379,9 @@ def _tombstone_text(resp: Response) -> str | None:
         return None
     body = resp.json()
     if isinstance(body, dict) and body.get("__typename") == "TweetTombstone":
-        tomb = body.get("tombstone") or {}
-        text = (tomb.get("text") or {}).get("text") if isinstance(tomb, dict) else None
-        return str(text or "")
+        # {"tombstone": {"text": {"text": "…"}}}, as seen; any other shape is no known tombstone.
+        text = _dict(_dict(body.get("tombstone")).get("text")).get("text")
+        return text if isinstance(text, str) else None
     return None
 
 
@@ -442,22 +438,19 @@ def _account_says(resp: Response | None) -> str:
     assert resp is not None
     if resp.status != 200:
         return _neutral(resp) if resp.status in (429, 401) or resp.status >= 500 else "unknown"
-    data = _next_data(resp.body)
-    props = (data.get("props") or {}).get("pageProps") if isinstance(data, dict) else None
-    if not isinstance(props, dict):
+    props = _dict(_dict(_next_data(resp.body).get("props")).get("pageProps"))
+    if not props:
         return "unknown"
-    for error in props.get("errors") or []:
-        if isinstance(error, dict) and error.get("code") in _ACCOUNT_CODES:
-            return {63: "suspended", 50: "gone"}[error["code"]]
-    header = props.get("headerProps") or {}
-    if isinstance(header, dict) and header.get("protected") is True:
+    for error in _list(props.get("errors")):
+        code = _dict(error).get("code")
+        if type(code) is int and code in _ACCOUNT_CODES:
+            return {63: "suspended", 50: "gone"}[code]
+    if _dict(props.get("headerProps")).get("protected") is True:
         return "protected"
-    entries = ((props.get("timeline") or {}).get("entries")) or []
-    for entry in entries:
-        tweet = ((entry or {}).get("content") or {}).get("tweet") if isinstance(entry, dict) else None
-        user = (tweet or {}).get("user") if isinstance(tweet, dict) else None
-        if isinstance(user, dict):
-            return "protected" if user.get("protected") else "active"
+    for entry in _list(_dict(props.get("timeline")).get("entries")):
+        user = _dict(_dict(_dict(_dict(entry).get("content")).get("tweet")).get("user"))
+        if user:
+            return "protected" if user.get("protected") is True else "active"
     return "unknown"
 
 
@@ -477,11 +470,24 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _iso(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+def _dict(value: object) -> dict:
+    """``value`` if it is an object, else an empty one: an answer of another shape reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def _handle(value: object) -> str | None:
+    """An X handle as X allows them (1-15 letters, digits, underscores); anything else is no
+    handle: it becomes the post's URL, a WARC header and a report link (issue 12)."""
+    return value if isinstance(value, str) and _HANDLE.match(value) else None
+
+
+def _tweet_id(value: object) -> str | None:
+    return value if isinstance(value, str) and _ID.match(value) else None

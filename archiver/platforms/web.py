@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Mapping
+from urllib.parse import urljoin
 
 from ..htmlmeta import decode_html, read_page
 from ..status import Classification, Outcome, Signal
+from ..errors import UnsupportedURL
 from ..urls import WebURL
-from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
 
 NAME = "web"
 
@@ -25,7 +26,12 @@ def recognise(url: WebURL) -> PostRef:
     # A page is fetched and recorded exactly as cited, normalised only as RFC 3986
     # allows (`parse_url`): its query may matter to the server, so nothing is dropped.
     exact = str(url)
+    if len(exact) > MAX_KEY:
+        raise UnsupportedURL(f"not archived: the page address is {len(exact)} characters long, more than {MAX_KEY}")
     return PostRef(NAME, exact, exact)
+
+
+MAX_KEY = 2048  # the widest post key the database keeps (a page is known by its URL)
 
 
 def post_identity(key: str, url: str) -> tuple[str, str]:
@@ -57,14 +63,8 @@ def parse(ref: PostRef, responses: Mapping[str, Response]) -> PostData:
     if description:
         data.text = f"{data.text}\n\n{description}" if data.text else description
     data.lang = meta.get("og:locale").split("_")[0] if meta.get("og:locale") else None
-    published = meta.get("article:published_time")
-    if published:
-        try:
-            stamp = datetime.fromisoformat(published.replace("Z", "+00:00"))
-            data.created_at = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-        except ValueError:
-            pass
-    image = meta.get("og:image")
+    data.created_at = parse_time(meta.get("article:published_time"))
+    image = safe_url(urljoin(page.final_url or page.url, meta.get("og:image"))) if meta.get("og:image") else None
     if image:
         data.media.append(Media(image, "image"))
     return data
@@ -89,4 +89,5 @@ def classify(responses: Mapping[str, Response]) -> Classification:
         return Classification(Outcome.RATE_LIMITED, sig)
     if status in (401, 403, 407):
         return Classification(Outcome.LOGIN_WALL, sig, "access refused; nothing learned about the page")
-    return Classification(Outcome.ERROR, sig)
+    why = page.problem or f"HTTP {status}"
+    return Classification(Outcome.ERROR, sig, f"the page could not be read: {why}")

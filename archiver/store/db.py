@@ -60,7 +60,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, readonly: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
@@ -70,8 +70,9 @@ def make_engine(url: str) -> Engine:
             # docs recommend for pysqlite, so that writers can take the lock up front.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            if not readonly:  # a read-only database keeps the journal mode it has
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
@@ -112,11 +113,20 @@ def prepare_home(home: Path) -> None:
 
 
 class Store:
-    """The archive's database, opened and migrated."""
+    """The archive's database, opened and migrated.
 
-    def __init__(self, settings: Settings):
+    ``readonly``: for the commands that only read (list, show, report, verify, export).
+    They create nothing — not the home, not the database — and work on an archive that
+    cannot be written, such as a copy on a DVD or an exhibit handed to a court (issue 12).
+    """
+
+    def __init__(self, settings: Settings, readonly: bool = False):
         self.settings = settings
+        self.readonly = readonly
         self.url = settings.resolved_database_url()
+        if readonly:
+            self._open_readonly()
+            return
         prepare_home(settings.home)  # the WARC files live there whatever the database
         if self.is_sqlite:
             db_path = Path(self.url.split("sqlite:///", 1)[1])
@@ -127,8 +137,42 @@ class Store:
         try:
             if not inspect(self.engine).has_table("alembic_version") or self._behind():
                 upgrade(self.url, self.engine)
+        except StoreError:
+            self.engine.dispose()
+            raise
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the database {_safe(self.url)}: {exc}") from exc
+
+    def _open_readonly(self) -> None:
+        home = self.settings.home
+        if self.is_sqlite:
+            db_path = Path(self.url.split("sqlite:///", 1)[1])
+            if not db_path.exists():
+                raise StoreError(f"no archive at {home}: {db_path.name} is not there "
+                                 "(give the archive with --home or ARCHIVER_HOME)")
+            # mode=ro opens without writing; immutable=1 also when the directory is read-only and
+            # SQLite cannot make the -shm file a WAL database wants (read-only media).
+            candidates = [f"sqlite:///file:{db_path}?mode=ro&uri=true",
+                          f"sqlite:///file:{db_path}?mode=ro&immutable=1&uri=true"]
+        else:
+            candidates = [self.url]
+        last: Exception | None = None
+        for url in candidates:
+            self.engine = make_engine(url, readonly=True)
+            try:
+                if not inspect(self.engine).has_table("alembic_version"):
+                    raise StoreError(f"no archive at {home}: the database holds no archive")
+                if self._behind():
+                    raise StoreError(f"the archive at {home} was written by an older archiver; open it once "
+                                     "with a writing command (or archiver db upgrade) on a writable copy")
+                return
+            except SQLAlchemyError as exc:
+                last = exc
+                self.engine.dispose()
+            except StoreError:
+                self.engine.dispose()
+                raise
+        raise StoreError(f"cannot open the database {_safe(self.url)} to read: {last}")
 
     @property
     def is_sqlite(self) -> bool:
@@ -138,13 +182,21 @@ class Store:
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
-        head = ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
+        scripts = ScriptDirectory.from_config(alembic_config(self.url))
+        head = scripts.get_current_head()
         with self.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
+        known = {script.revision for script in scripts.walk_revisions()}
+        if current is not None and current not in known:
+            # Issue 12: a newer archiver wrote this archive; its schema is not one we know.
+            raise StoreError(f"this archive was written by a newer archiver (database revision {current}); "
+                             f"upgrade archiver to read it")
         return current != head
 
     def session(self, write: bool = False) -> Session:
         """A session; ``write=True`` for one that will write (it takes the write lock first)."""
+        if write and self.readonly:
+            raise StoreError("this archive was opened read-only")
         session = Session(self.engine, expire_on_commit=False)
         if write and self.is_sqlite:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

@@ -177,7 +177,7 @@ def record_visit(
     if trigger == "recheck":
         post.checks_done += 1
     _apply_state(post, earlier + [ObservationPoint(now, outcome, bool(held))], settings)
-    values = {column.name: getattr(post, column.name) for column in _POSTS.columns if column.name != "id"}
+    values = _fit({column.name: getattr(post, column.name) for column in _POSTS.columns if column.name != "id"})
     if not stored:
         post.id = connection.execute(_INSERT_POST, values).scalar_one()
     else:
@@ -240,6 +240,21 @@ def _update_content(post: Post, visit: Visit, replace_text: bool) -> None:
         post.url = data.canonical_url
 
 
+# Column widths of the post table: a value from the network longer than its column is cut, not
+# refused (PostgreSQL enforces VARCHAR lengths and would abort the run, issue 12). Only
+# free-text fields can be that long; identities and URLs are checked on the way in.
+_WIDTHS = {name: _POSTS.columns[name].type.length for name in ("author", "author_name", "lang", "quoted_id",
+                                                                  "reply_to_id")}
+
+
+def _fit(values: dict[str, object]) -> dict[str, object]:
+    for name, width in _WIDTHS.items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > width:
+            values[name] = value[: width - 1] + "…"
+    return values
+
+
 def _content_hash(post: Post) -> str:
     return content_hash(post.text, _media_pairs(post.media_json))
 
@@ -287,7 +302,7 @@ def rederive(connection: Connection, post_id: int, settings: Settings) -> Post |
     stored = dict(row)
     post = Post(**stored)
     _apply_state(post, _points(connection, post_id), settings)
-    values = {column.name: getattr(post, column.name) for column in _POSTS.columns if column.name != "id"}
+    values = _fit({column.name: getattr(post, column.name) for column in _POSTS.columns if column.name != "id"})
     changed = {name: value for name, value in values.items() if stored.get(name) != value}
     if changed:
         connection.execute(_UPDATE_POST, {"row_id": post_id, **changed})
