@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m archiver.demo
+	$(BIN)/python -m archiver.testing.demo
 
 test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest

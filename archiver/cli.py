@@ -19,11 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .config import Settings
-from .errors import ArchiverError, InputError
-from .status import PostState
-from .terminal import terminal_text
+from archiver import __version__
+from archiver.config import Settings
+from archiver.errors import ArchiverError, InputError
+from archiver.core.status import PostState
+from archiver.core.terminal import terminal_text
 
 app = typer.Typer(
     help="Preserve social-media posts as evidence in WARC files and tell when they vanish.",
@@ -57,11 +57,11 @@ def settings() -> Settings:
 
 def fetch_settings() -> Settings:
     """Settings for a command that fetches: a bad cookies file is refused before anything starts."""
-    from .cookies import UserCookies
+    from archiver.net.cookies import UserCookies
 
-    from .objectstore import ObjectStore
+    from archiver.warc.objectstore import ObjectStore
 
-    from .health import controls_for
+    from archiver.runs.health import controls_for
 
     s = settings()
     controls_for(s)  # a control that names no post is refused before anything starts
@@ -74,7 +74,7 @@ def fetch_settings() -> Settings:
 
 def open_store(readonly: bool = False):
     """The archive; ``readonly`` for commands that only read (they create and change nothing)."""
-    from .store import Store
+    from archiver.store import Store
 
     return Store(settings(), readonly=readonly)
 
@@ -116,8 +116,8 @@ def capture(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Snapshot posts into WARC files and record them in the database."""
-    from .capture import capture as run_capture
-    from .seeds import read_seed_file
+    from archiver.runs.capture import capture as run_capture
+    from archiver.runs.seeds import read_seed_file
 
     fetch_settings()
     seed_lines = 0
@@ -179,7 +179,7 @@ def list_posts(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array on stdout."),
 ) -> None:
     """List the archived posts."""
-    from .store.queries import iter_posts, post_json
+    from archiver.store.queries import iter_posts, post_json
 
     store = open_store(readonly=True)
     with store.session() as session:
@@ -212,7 +212,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object on stdout."),
 ) -> None:
     """Show one post, its captures and its timeline of observations."""
-    from .store.queries import find_post, post_json
+    from archiver.store.queries import find_post, post_json
 
     store = open_store(readonly=True)
     with store.session() as session:
@@ -256,8 +256,8 @@ def recheck(
     as_json: bool = typer.Option(False, "--json", help="Print the run's result as JSON on stdout."),
 ) -> None:
     """Check the posts that are due again, and flag the ones that really vanished."""
-    from .recheck import recheck as run_recheck
-    from .store.queries import post_ids_of
+    from archiver.runs.recheck import recheck as run_recheck
+    from archiver.store.queries import post_ids_of
 
     fetch_settings()
     store = open_store()
@@ -317,8 +317,8 @@ def watch(
     """Run recheck in a loop, for machines without cron. Stop with Ctrl-C."""
     import time
 
-    from .errors import RunLocked
-    from .recheck import recheck as run_recheck
+    from archiver.errors import RunLocked
+    from archiver.runs.recheck import recheck as run_recheck
 
     out.print(f"watching {settings().home}: a recheck run every {interval:g}s; Ctrl-C stops")
     try:
@@ -362,8 +362,8 @@ def report(
     seeds: Optional[Path] = typer.Option(None, "--seeds", help="Only the posts named in this seed list."),
 ) -> None:
     """Export the deletion report: what vanished, when, what it said, and the evidence."""
-    from .renderers import RENDERERS
-    from .report import build_report, parse_date
+    from archiver.report.renderers import RENDERERS
+    from archiver.report.build import build_report, parse_date
 
     since_at = parse_date(since, "--since") if since else None  # the user's input is checked first
     until_at = parse_date(until, "--until") if until else None
@@ -404,8 +404,8 @@ def export_wacz(
     output: Path = typer.Option(Path("archive.wacz"), "--output", help="The WACZ file to write."),
 ) -> None:
     """Package the archive (or some posts) as a WACZ for ReplayWeb.page."""
-    from .export import export_wacz as run_export
-    from .store.queries import post_ids_of
+    from archiver.warc.wacz import export_wacz as run_export
+    from archiver.store.queries import post_ids_of
 
     store = open_store(readonly=True)
     post_ids = None
@@ -425,8 +425,8 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Check every WARC record and file against the digests recorded when they were written."""
-    from .repair import repair_torn_files
-    from .verify import verify as run_verify
+    from archiver.warc.repair import repair_torn_files
+    from archiver.warc.verify import verify as run_verify
 
     store = open_store(readonly=not repair)
     if repair:
@@ -455,7 +455,7 @@ def worker(
     """Share the recheck workload with other workers through the database (leases)."""
     import asyncio
 
-    from .worker import check_worker_id, default_worker_id, run_worker
+    from archiver.runs.worker import check_worker_id, default_worker_id, run_worker
 
     s = fetch_settings()
     name = check_worker_id(worker_id or default_worker_id())
@@ -490,7 +490,7 @@ def controls(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Check the control posts now, and say whether each platform is healthy."""
-    from .controls import check_controls
+    from archiver.runs.controls import check_controls
 
     store = open_store()
     try:
@@ -516,7 +516,7 @@ def controls(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply any pending database migrations."""
-    from .store.db import upgrade
+    from archiver.store.db import upgrade
 
     s = settings()
     store = open_store()  # creates the home and runs migrations on first use

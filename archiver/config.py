@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from .errors import InputError
+from archiver.errors import InputError
 
 DEFAULT_SCHEDULE = "1h,6h,1d,3d,7d,30d"
 

@@ -1,7 +1,7 @@
 """The exceptions archiver raises.
 
 Outcomes of a check (deleted, suspended, login wall, ...) are *data*
-(`archiver.status.Outcome`), never exceptions. Exceptions are for input the
+(`archiver.core.status.Outcome`), never exceptions. Exceptions are for input the
 tool cannot act on and for failures of the tool's own machinery::
 
     ArchiverError

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from archiver.config import Settings, parse_rewrites
-from archiver.simulator import SimPost, Simulator, tweet_id_at
+from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 from archiver.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"

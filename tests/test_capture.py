@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.warc import read_record
+from archiver.warc.writer import read_record
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, VIDEO_TWEET, WEB_PAGE
 
 GOOD = [
@@ -196,7 +196,7 @@ def test_a_trailing_slash_is_fetched_and_recorded_as_given(tmp_path):
     """Issue 10: ``https://example.org/a/`` is requested as ``/a/`` and archived under that URL."""
     import httpx
 
-    from archiver.capture import capture
+    from archiver.runs.capture import capture
     from archiver.config import Settings
     from archiver.store import Store
     from tests.conftest import Body
@@ -227,7 +227,7 @@ def test_a_trailing_slash_is_fetched_and_recorded_as_given(tmp_path):
 
 def test_an_x_article_is_captured_with_its_title_preview_and_cover(cli_env, run_cli, sim):
     """Issue 10, item 9, through the simulator."""
-    from archiver.simulator import SimPost, tweet_id_at
+    from archiver.testing.simulator import SimPost, tweet_id_at
     from tests.conftest import T0
 
     tweet = tweet_id_at(T0, 40)

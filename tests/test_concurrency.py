@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation
-from archiver.verify import verify
+from archiver.warc.verify import verify
 from tests.conftest import T0
 
 

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.testing.simulator import SimPost, tweet_id_at
 
 T = datetime(2022, 3, 1, tzinfo=timezone.utc)
 TWEETS = [tweet_id_at(T, 100 + n) for n in range(30)]

@@ -22,7 +22,7 @@ import pytest
 from sqlmodel import func, select
 
 from archiver.config import Settings
-from archiver.simulator import SimPost, Simulator, tweet_id_at
+from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 from archiver.store import Observation, Post, Store
 
 BIN = Path(sys.executable).parent

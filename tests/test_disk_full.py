@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from archiver.config import Settings
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Store
-from archiver.verify import verify
+from archiver.warc.verify import verify
 from tests.conftest import T0
 
 
@@ -82,8 +82,8 @@ def test_failed_writes_are_cut_back_and_named(tmp_path):
     from datetime import datetime, timezone
 
     from archiver.errors import WarcError
-    from archiver.fetcher import Exchange
-    from archiver.warc import WarcWriter
+    from archiver.net.fetcher import Exchange
+    from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
     ex = Exchange("page", "https://e.org/", "https://e.org/", datetime.now(timezone.utc))
@@ -108,8 +108,8 @@ def test_a_file_whose_header_cannot_be_written_is_removed(tmp_path, monkeypatch)
     from datetime import datetime, timezone
 
     from archiver.errors import WarcError
-    from archiver.fetcher import Exchange
-    from archiver.warc import WarcWriter
+    from archiver.net.fetcher import Exchange
+    from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
     real_fdopen = os.fdopen

@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archiver.capture import capture
-from archiver.recheck import recheck
-from archiver.simulator import SimPost
-from archiver.simulator.facebook_pages import GONE_FORMS, UNAVAILABLE_WORDING
+from archiver.runs.capture import capture
+from archiver.runs.recheck import recheck
+from archiver.testing.simulator import SimPost
+from archiver.testing.simulator.facebook_pages import GONE_FORMS, UNAVAILABLE_WORDING
 from archiver.store.queries import find_post, post_json
 
 WHEN = datetime(2016, 5, 12, 13, 52, 59, tzinfo=timezone.utc)

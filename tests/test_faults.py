@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from archiver.capture import capture
+from archiver.runs.capture import capture
 from archiver.config import parse_rewrites
-from archiver.recheck import recheck
+from archiver.runs.recheck import recheck
 from archiver.store import Post
 from archiver.store.queries import observations_of
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, WEB_PAGE
@@ -72,7 +72,7 @@ def test_slow_drip_is_cut_by_the_total_timeout(settings, store, clock, sim):
 
 def test_huge_bodies_are_cut_at_the_cap_and_marked(settings, store, clock, sim):
     from archiver.store import WarcRecord
-    from archiver.warc import read_record
+    from archiver.warc.writer import read_record
 
     capture(settings, store, [WEB_PAGE], clock=clock)
     with HostileServer() as hostile:

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from archiver.addresses import AddressPolicy
+from archiver.net.addresses import AddressPolicy
 from archiver.config import Settings
-from archiver.fetcher import Fetcher, retry_after_seconds, rewrite_url
+from archiver.net.fetcher import Fetcher, retry_after_seconds, rewrite_url
 from archiver.platforms.base import FetchRequest
 from tests.conftest import Body
 
@@ -206,7 +206,7 @@ def test_connect_time_guard_refuses_what_a_name_resolves_to():
     # "localhost" resolves to loopback: the check runs on the resolved address, at connect time.
     import httpcore
 
-    from archiver.addresses import BlockedConnect, GuardedBackend
+    from archiver.net.addresses import BlockedConnect, GuardedBackend
 
     async def go():
         backend = GuardedBackend(AddressPolicy(allow_loopback=False))
@@ -237,7 +237,7 @@ def test_a_kept_alive_socket_reads_as_readable_once_the_server_hangs_up():
     # a wrong answer would send requests down connections the server already closed.
     import socket
 
-    from archiver.addresses import _readable
+    from archiver.net.addresses import _readable
 
     ours, theirs = socket.socketpair()
     try:

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiver.capture import capture
+from archiver.runs.capture import capture
 from archiver.platforms import facebook, twitter, web
 from archiver.platforms.base import PostRef, Response
-from archiver.simulator import SimPost, tweet_id_at
-from archiver.simulator.content import tweet_json
-from archiver.status import Outcome
-from archiver.fetcher import rewrite_url
+from archiver.testing.simulator import SimPost, tweet_id_at
+from archiver.testing.simulator.content import tweet_json
+from archiver.core.status import Outcome
+from archiver.net.fetcher import rewrite_url
 from tests.conftest import T0, Body
 
 TWEET = "1641086480675225601"

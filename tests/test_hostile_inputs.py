@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archiver.addresses import AddressPolicy
-from archiver.capture import capture
+from archiver.net.addresses import AddressPolicy
+from archiver.runs.capture import capture
 from archiver.config import Settings
 from archiver.errors import InputError
-from archiver.fetcher import Fetcher
+from archiver.net.fetcher import Fetcher
 from archiver.platforms import recognise
 from archiver.store import Store
 from tests.conftest import FIXTURES, Body

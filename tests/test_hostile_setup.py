@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.testing.simulator import SimPost, tweet_id_at
 from tests.conftest import PHOTO_TWEET, T0
 
 TWEET = f"https://x.com/sim_alice/status/{PHOTO_TWEET}"
@@ -61,7 +61,7 @@ def test_absurd_settings_are_refused_at_start_naming_the_setting(cli_env, run_cl
 def test_over_long_names_and_languages_are_cut_not_fatal_on_postgresql(pg_url, sim, settings, monkeypatch):
     from dataclasses import replace
 
-    from archiver.capture import capture
+    from archiver.runs.capture import capture
     from archiver.store import Store
     from archiver.store.queries import iter_posts
 

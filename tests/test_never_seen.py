@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from archiver.capture import capture
-from archiver.recheck import recheck
-from archiver.renderers import render_markdown
-from archiver.report import build_report
+from archiver.runs.capture import capture
+from archiver.runs.recheck import recheck
+from archiver.report.renderers import render_markdown
+from archiver.report.build import build_report
 from tests.conftest import PHOTO_TWEET
 
 TYPO_TWEET = f"https://x.com/sim_alice/status/{int(PHOTO_TWEET) + 7}"
@@ -55,7 +55,7 @@ def test_the_report_shows_them_only_in_their_own_section(settings, store, clock)
 
 
 def test_a_post_first_missed_then_seen_is_tracked_as_usual(settings, store, clock, sim):
-    from archiver.simulator import SimPost
+    from archiver.testing.simulator import SimPost
     from tests.conftest import T0
 
     tweet = str(int(PHOTO_TWEET) + 9)

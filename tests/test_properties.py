@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver.errors import InputError
-from archiver.htmlmeta import read_page
+from archiver.core.pages import read_page
 from archiver.platforms import facebook, recognise, twitter, web
 from archiver.platforms.base import PostRef, Response
-from archiver.seeds import post_links
-from archiver.status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
+from archiver.runs.seeds import post_links
+from archiver.core.status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

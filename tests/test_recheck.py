@@ -14,12 +14,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlmodel import func, select
 
-from archiver.capture import capture
-from archiver.recheck import due_post_ids, recheck
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.runs.capture import capture
+from archiver.runs.recheck import due_post_ids, recheck
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation, Post
 from archiver.store.queries import find_post, observations_of
-from archiver.warc import read_record
+from archiver.warc.writer import read_record
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, T0, WEB_PAGE
 
 TWEET = f"https://x.com/sim_bob/status/{PLAIN_TWEET}"

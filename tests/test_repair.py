@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archiver.repair import complete_length, repair_torn_files
+from archiver.warc.repair import complete_length, repair_torn_files
 from tests.conftest import PHOTO_TWEET, PLAIN_TWEET
 
 URLS = [f"https://x.com/sim_bob/status/{PLAIN_TWEET}", f"https://x.com/sim_alice/status/{PHOTO_TWEET}"]
@@ -140,7 +140,7 @@ def test_files_that_hold_nothing_are_removed(store):
     import os
     import time
 
-    from archiver.warc import WarcWriter
+    from archiver.warc.writer import WarcWriter
 
     store.warc_dir.mkdir(parents=True, exist_ok=True)
     empty = store.warc_dir / "archiver-20260101000000000000-9-0001.warc.gz"
@@ -163,7 +163,7 @@ def test_files_that_hold_nothing_are_removed(store):
 
 
 def test_a_writer_closing_a_file_it_never_used_removes_it(tmp_path):
-    from archiver.warc import WarcWriter
+    from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
     writer._ensure_open()

@@ -9,11 +9,11 @@ import json
 import pytest
 from sqlmodel import select
 
-from archiver.capture import capture
-from archiver.recheck import recheck
-from archiver.renderers import CSV_COLUMNS, render_csv, render_html, render_json, render_markdown
-from archiver.report import build_report
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.runs.capture import capture
+from archiver.runs.recheck import recheck
+from archiver.report.renderers import CSV_COLUMNS, render_csv, render_html, render_json, render_markdown
+from archiver.report.build import build_report
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Post
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, T0, VIDEO_TWEET, WEB_PAGE
 
@@ -128,7 +128,7 @@ def test_post_content_is_escaped_everywhere(scenario, store):
 
 
 def test_csv_defuses_formulas():
-    from archiver.renderers import _cell
+    from archiver.report.renderers import _cell
 
     assert _cell("=1+1") == "'=1+1"
     assert _cell("@SUM(A1)") == "'@SUM(A1)"
@@ -174,7 +174,7 @@ def test_a_huge_cell_is_cut_and_says_so():
     """Issue 12, item 11: a 1,000,000-character cell was written as is."""
     from datetime import datetime, timezone
 
-    from archiver.report import Report, ReportPost
+    from archiver.report.build import Report, ReportPost
 
     post = ReportPost(
         id=1, platform="web", post_id="u", kind="page", url="https://e.org/", author=None, author_name=None,

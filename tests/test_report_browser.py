@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from archiver.capture import capture
-from archiver.recheck import recheck
-from archiver.renderers import render_html
-from archiver.report import build_report
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.runs.capture import capture
+from archiver.runs.recheck import recheck
+from archiver.report.renderers import render_html
+from archiver.report.build import build_report
+from archiver.testing.simulator import SimPost, tweet_id_at
 from tests.conftest import FB_POST, PLAIN_TWEET, T0
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

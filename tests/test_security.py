@@ -12,7 +12,7 @@ import httpcore
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.addresses import AddressPolicy, BlockedConnect, GuardedBackend
+from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
 from tests.conftest import FB_POST, PHOTO_TWEET
 
 FB = "https://www.facebook.com/SimPage/posts/700000000000001"
@@ -35,7 +35,7 @@ class RecordingBackend(httpcore.AsyncNetworkBackend):
 
 
 def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch):
-    from archiver import addresses
+    from archiver.net import addresses
 
     async def resolve(host, port, timeout):
         return ["10.1.2.3"]  # what a rebinding DNS answers at connect time
@@ -52,7 +52,7 @@ def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch):
 
 
 def test_the_checked_address_is_the_one_dialled(monkeypatch):
-    from archiver import addresses
+    from archiver.net import addresses
 
     answers = iter([["93.184.216.34"], ["10.0.0.9"]])  # a second lookup would answer differently
 
@@ -83,7 +83,7 @@ def test_cookies_are_sent_where_they_belong_and_never_recorded(cli_env, run_cli,
     original = sim.record
 
     monkeypatch.setenv("ARCHIVER_COOKIES_FILE", str(cookies_file(tmp_path / "cookies.txt")))
-    import archiver.simulator.server as server
+    import archiver.testing.simulator.server as server
 
     real_route = server._Handler._route
 
@@ -183,8 +183,8 @@ def internal_service():
 def test_rewriting_to_a_simulator_does_not_open_every_loopback_port(sim, settings, store, internal_service):
     """Issue 12: with ARCHIVER_URL_REWRITE set, redirects, og:image and media reached an
     internal service 14 times. Loopback is allowed only for the rewrite targets themselves."""
-    from archiver.capture import capture
-    from archiver.simulator import SimPost
+    from archiver.runs.capture import capture
+    from archiver.testing.simulator import SimPost
     from tests.conftest import T0
 
     port, hits = internal_service
@@ -200,7 +200,7 @@ def test_rewriting_to_a_simulator_does_not_open_every_loopback_port(sim, setting
 
 
 def test_the_rewrite_targets_themselves_are_reachable(sim, settings):
-    from archiver.fetcher import Fetcher
+    from archiver.net.fetcher import Fetcher
     from archiver.platforms.base import FetchRequest
 
     async def go():
@@ -215,8 +215,8 @@ def test_no_warc_header_ever_holds_cr_or_lf(tmp_path):
     import io
     from datetime import datetime, timezone
 
-    from archiver.fetcher import Exchange
-    from archiver.warc import WarcWriter
+    from archiver.net.fetcher import Exchange
+    from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
     bad = "https://x.com/evil\r\nWARC-Type: resource\r\n/status/1"

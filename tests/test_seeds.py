@@ -10,7 +10,7 @@ import pytest
 
 from archiver.errors import SeedFileError
 from archiver.platforms import recognise
-from archiver.seeds import post_links, read_seed_file
+from archiver.runs.seeds import post_links, read_seed_file
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -88,7 +88,7 @@ def test_a_seed_list_of_millions_of_lines(cli_env, run_cli, tmp_path):
 def test_hostile_pages_for_from_page(cli_env, run_cli, sim, monkeypatch):
     """Broken markup, a flood of links, scripts, private addresses: only real posts are taken."""
     monkeypatch.setenv("ARCHIVER_MAX_PAGE_POSTS", "5")
-    from archiver.simulator import SimPost
+    from archiver.testing.simulator import SimPost
     from tests.conftest import PHOTO_TWEET, T0
 
     links = "".join(f'<a href="https://x.com/u/status/{n}">' for n in range(1, 20_001))

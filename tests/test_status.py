@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from archiver.status import ObservationPoint, Outcome, PostState, StateRule, VanishReason, derive_state
+from archiver.core.status import ObservationPoint, Outcome, PostState, StateRule, VanishReason, derive_state
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 A, E = Outcome.ALIVE, Outcome.EDITED

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.simulator import SimPost, tweet_id_at
-from archiver.terminal import terminal_text
+from archiver.testing.simulator import SimPost, tweet_id_at
+from archiver.core.terminal import terminal_text
 from tests.conftest import T0
 
 HOSTILE_NAME = "\x1b]0;pwned\x07[bold red]Eve[/bold red]\u202e"

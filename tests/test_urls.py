@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archiver.errors import UnsupportedURL
-from archiver.urls import parse_url
+from archiver.core.urls import parse_url
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.fetcher import Exchange
-from archiver.warc import RevisitOf, WarcWriter, read_record
+from archiver.net.fetcher import Exchange
+from archiver.warc.writer import RevisitOf, WarcWriter, read_record
 
 T = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from archiver.window import run_windowed
+from archiver.runs.window import run_windowed
 
 
 def test_at_most_window_jobs_run_at_once_and_all_finish():

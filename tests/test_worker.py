@@ -15,12 +15,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, func, select
 
-from archiver.capture import capture
+from archiver.runs.capture import capture
 from archiver.config import Settings
-from archiver.simulator import SimPost, tweet_id_at
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation, Post, Store
-from archiver.verify import verify
-from archiver.worker import claim
+from archiver.warc.verify import verify
+from archiver.runs.worker import claim
 from tests.conftest import T0
 
 
@@ -41,8 +41,8 @@ def test_migrations_give_the_models_schema_on_each_database(backend, tmp_path):
 
 
 def test_capture_and_recheck_run_on_each_database(backend, sim, settings, clock, tmp_path):
-    from archiver.recheck import recheck
-    from archiver.report import build_report
+    from archiver.runs.recheck import recheck
+    from archiver.report.build import build_report
 
     s = replace(settings, database_url=backend)
     store = Store(s)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Mapping
 
-from ..errors import UnsupportedURL
-from ..urls import WebURL, parse_url
-from . import facebook, twitter, web
-from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+from archiver.errors import UnsupportedURL
+from archiver.core.urls import WebURL, parse_url
+from archiver.platforms import facebook, twitter, web
+from archiver.platforms.base import FetchRequest, Media, PostData, PostRef, Purpose, Response
 
 PLATFORMS: dict[str, ModuleType] = {m.NAME: m for m in (twitter, facebook, web)}
 

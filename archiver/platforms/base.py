@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Mapping
 
-from ..content import content_hash
-from ..errors import ArchiverError
-from ..urls import parse_url
+from archiver.core.content import content_hash
+from archiver.errors import ArchiverError
+from archiver.core.urls import parse_url
 
 
 class Purpose(str, Enum):
@@ -157,7 +157,7 @@ class PostData:
     sources: list[str] = field(default_factory=list)
 
     def content_hash(self) -> str:
-        """A hash of what the post says (`archiver.content`), to tell an edit from an unchanged post.
+        """A hash of what the post says (`archiver.core.content`), to tell an edit from an unchanged post.
 
         WARC payload digests cannot do this: the same content re-compressed or
         re-rendered gets another digest; nor can media URLs, which CDNs re-sign.

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import quote, urlsplit
 
-from ..errors import UnsupportedURL
-from ..htmlmeta import MAX_PARSE_CHARS, decode_html
-from ..status import Classification, Outcome, Signal
-from ..urls import WebURL, parse_url
-from .base import FetchRequest, PostData, PostRef, Purpose, Response
-from .facebook_page import Reading, normalise_phrase, phrase_hits, read_post_page
+from archiver.errors import UnsupportedURL
+from archiver.core.pages import MAX_PARSE_CHARS, decode_html
+from archiver.core.status import Classification, Outcome, Signal
+from archiver.core.urls import WebURL, parse_url
+from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
+from archiver.platforms.facebook_page import Reading, normalise_phrase, phrase_hits, read_post_page
 
 NAME = "facebook"
 

@@ -32,9 +32,9 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from ..content import media_identity
-from ..htmlmeta import PageMeta, block_text, node_text, read_page
-from .base import Media, PostData, PostRef, parse_time, safe_url
+from archiver.core.content import media_identity
+from archiver.core.pages import PageMeta, block_text, node_text, read_page
+from archiver.platforms.base import Media, PostData, PostRef, parse_time, safe_url
 
 # Where a post's own text is, in the markup generations seen (www 2018-2020, m. 2021, comet).
 _MESSAGE = ('[data-testid="post_message"], .userContent, [data-ad-preview="message"], '

@@ -25,12 +25,12 @@ from datetime import datetime, timezone
 from typing import Mapping
 from urllib.parse import quote
 
-from ..errors import UnsupportedURL
-from ..htmlmeta import read_page, text_of
-from ..status import Certainty, Classification, Outcome, Signal
-from ..urls import WebURL
-from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
-from .jsnumber import to_radix_string
+from archiver.errors import UnsupportedURL
+from archiver.core.pages import read_page, text_of
+from archiver.core.status import Certainty, Classification, Outcome, Signal
+from archiver.core.urls import WebURL
+from archiver.platforms.base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
+from archiver.platforms.jsnumber import to_radix_string
 
 NAME = "twitter"
 

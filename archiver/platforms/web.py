@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import urljoin
 
-from ..htmlmeta import decode_html, read_page
-from ..status import Classification, Outcome, Signal
-from ..errors import UnsupportedURL
-from ..urls import WebURL
-from .base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
+from archiver.core.pages import decode_html, read_page
+from archiver.core.status import Classification, Outcome, Signal
+from archiver.errors import UnsupportedURL
+from archiver.core.urls import WebURL
+from archiver.platforms.base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
 
 NAME = "web"
 

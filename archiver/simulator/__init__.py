@@ -1,6 +1,6 @@
-"""The bundled local simulator of Twitter's and Facebook's logged-out endpoints."""
+"""Kept so that ``python -m archiver.simulator`` and ``from archiver.simulator import …`` still
+work: the simulator lives in `archiver.testing.simulator`."""
 
-from .content import SimPost, tweet_id_at
-from .server import ROUTES, STATES, SWITCHES, Simulator
+from archiver.testing.simulator import ROUTES, STATES, SWITCHES, SimPost, Simulator, tweet_id_at
 
-__all__ = ["Simulator", "SimPost", "tweet_id_at", "ROUTES", "STATES", "SWITCHES"]
+__all__ = ["ROUTES", "STATES", "SWITCHES", "SimPost", "Simulator", "tweet_id_at"]

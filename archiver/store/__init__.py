@@ -1,6 +1,6 @@
 """The archive's database: tables (`models`), opening (`db`), queries (`queries`)."""
 
-from .db import Store
-from .models import Observation, Post, Run, WarcFile, WarcRecord
+from archiver.store.db import Store
+from archiver.store.models import Observation, Post, Run, WarcFile, WarcRecord
 
 __all__ = ["Store", "Post", "Observation", "WarcRecord", "WarcFile", "Run"]

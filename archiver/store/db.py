@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from ..config import Settings
-from ..errors import StoreError
+from archiver.config import Settings
+from archiver.errors import StoreError
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -222,7 +222,7 @@ class Store:
     @property
     def object_store(self):
         """Where finished WARC files go (ARCHIVER_WARC_STORE), or None to keep them on local disk."""
-        from ..objectstore import ObjectStore
+        from archiver.warc.objectstore import ObjectStore
 
         return ObjectStore.parse(self.settings.warc_store) if self.settings.warc_store else None
 

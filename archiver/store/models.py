@@ -1,7 +1,7 @@
 """The archive's tables.
 
 * `Post` — one row per post (platform + key), with what was last known of it
-  and its state *as derived* from its observations (`archiver.status`).
+  and its state *as derived* from its observations (`archiver.core.status`).
 * `Observation` — one visit of a post: a capture or a check, its outcome and
   evidence. The first capture is an observation like any other.
 * `WarcRecord` — every WARC record written for an observation: where it is
@@ -22,7 +22,7 @@ from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from ..status import Outcome, PostState, VanishReason
+from archiver.core.status import Outcome, PostState, VanishReason
 
 
 class EnumText(TypeDecorator):

@@ -10,16 +10,16 @@ from typing import Iterable, Iterator
 from sqlalchemy import Connection, bindparam, func
 from sqlmodel import Session, col, select
 
-from ..config import Settings
-from ..content import content_hash, is_edit, normalise_text
-from ..errors import InputError, LeaseLost, UnsupportedURL
-from ..observe import Visit
-from ..platforms import post_identity, recognise
-from ..platforms.base import Media, PostData, PostRef
-from ..schedule import next_check_at
-from ..status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
-from ..warc import RevisitOf
-from .models import Observation, Post, WarcFile, WarcRecord
+from archiver.config import Settings
+from archiver.core.content import content_hash, is_edit, normalise_text
+from archiver.errors import InputError, LeaseLost, UnsupportedURL
+from archiver.runs.observe import Visit
+from archiver.platforms import post_identity, recognise
+from archiver.platforms.base import Media, PostData, PostRef
+from archiver.core.schedule import next_check_at
+from archiver.core.status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
+from archiver.warc.writer import RevisitOf
+from archiver.store.models import Observation, Post, WarcFile, WarcRecord
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Starts the simulator in a separate process (so the figures are the client's
 alone) with N tweets, each with one photo, and a fixed latency per response.
 Each variant runs in its own process, for a clean peak-memory figure:
 
-* ``archiver``: `archiver.capture.capture` — fetch, WARC, parse, classify, SQLite;
+* ``archiver``: `archiver.runs.capture.capture` — fetch, WARC, parse, classify, SQLite;
 * ``baseline``: the same four fetches per post (syndication, oEmbed, page,
   photo) at the same concurrency, written as request/response records with
   warcio's WARCWriter, and nothing else: no parsing, no database;
@@ -31,7 +31,7 @@ from tests.bench.simserver import post_urls  # noqa: E402
 
 
 def run_archiver(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
-    from archiver.capture import capture
+    from archiver.runs.capture import capture
     from archiver.config import Settings, parse_rewrites
     from archiver.store import Store
 
@@ -52,7 +52,7 @@ def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     from warcio.warcwriter import WARCWriter
 
     from archiver.config import parse_rewrites
-    from archiver.fetcher import rewrite_url
+    from archiver.net.fetcher import rewrite_url
     from archiver.platforms import recognise
     from archiver.platforms.base import Purpose
     from archiver.platforms.twitter import plan
@@ -108,7 +108,7 @@ def run_wget(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     import subprocess
 
     from archiver.config import parse_rewrites
-    from archiver.fetcher import rewrite_url
+    from archiver.net.fetcher import rewrite_url
     from archiver.platforms import recognise
     from archiver.platforms.base import Purpose
     from archiver.platforms.twitter import plan

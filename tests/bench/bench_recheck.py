@@ -35,7 +35,7 @@ def seed_store(store, n: int, due_fraction: float = 1.0, batch: int = 20_000, wi
     from sqlalchemy import insert
 
     from archiver.platforms.base import Media, PostData
-    from archiver.simulator.server import MEDIA_BASE
+    from archiver.testing.simulator.server import MEDIA_BASE
     from archiver.store import Observation, Post
 
     rng = random.Random(7)
@@ -68,7 +68,7 @@ def seed_store(store, n: int, due_fraction: float = 1.0, batch: int = 20_000, wi
 
 def run_archiver(args) -> dict:
     from archiver.config import Settings, parse_rewrites
-    from archiver.recheck import recheck
+    from archiver.runs.recheck import recheck
     from archiver.store import Store
 
     settings = Settings(home=Path(args.home) / "a", url_rewrite=parse_rewrites(args.rewrite), politeness_delay=0.0,
@@ -127,7 +127,7 @@ def run_baseline(args) -> dict:
     from warcio.warcwriter import WARCWriter
 
     from archiver.config import parse_rewrites
-    from archiver.fetcher import rewrite_url
+    from archiver.net.fetcher import rewrite_url
     from archiver.platforms.base import PostRef, Purpose
     from archiver.platforms.twitter import plan
 
@@ -165,7 +165,7 @@ def run_baseline(args) -> dict:
 
 def run_due(args) -> dict:
     from archiver.config import Settings
-    from archiver.recheck import due_post_ids
+    from archiver.runs.recheck import due_post_ids
     from archiver.store import Store
 
     store = Store(Settings(home=Path(args.home) / "a"))

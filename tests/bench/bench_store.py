@@ -72,9 +72,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from archiver.config import Settings
-    from archiver.recheck import due_post_ids
-    from archiver.renderers import render_json
-    from archiver.report import build_report
+    from archiver.runs.recheck import due_post_ids
+    from archiver.report.renderers import render_json
+    from archiver.report.build import build_report
     from archiver.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

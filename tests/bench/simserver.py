@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta, timezone
 
-from archiver.simulator import SimPost, Simulator, tweet_id_at
+from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 
 START = datetime(2022, 3, 1, tzinfo=timezone.utc)
 

@@ -10,7 +10,7 @@ from archiver.errors import UnsupportedURL
 from archiver.platforms import recognise
 from archiver.platforms.base import PostRef, Purpose, Response
 from archiver.platforms.facebook import classify, parse, plan
-from archiver.status import Outcome
+from archiver.core.status import Outcome
 from tests.conftest import fixture_bytes
 
 PF = "pfbid02AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdl"
@@ -147,7 +147,7 @@ def test_oembed_showing_the_post_outweighs_a_login_wall():
 
 import json  # noqa: E402
 
-from archiver.content import media_identity  # noqa: E402
+from archiver.core.content import media_identity  # noqa: E402
 from tests.conftest import FIXTURES  # noqa: E402
 
 UTC = timezone.utc

@@ -12,7 +12,7 @@ from archiver.platforms.base import PostRef, Purpose, Response
 from archiver.platforms.twitter import (
     canonical_url, classify, created_at_from_id, followups, parse, plan, syndication_token,
 )
-from archiver.status import Outcome
+from archiver.core.status import Outcome
 from tests.conftest import fixture_bytes
 
 ID = "1641086480675225601"

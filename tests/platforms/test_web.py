@@ -7,7 +7,7 @@ import pytest
 from archiver.platforms import recognise
 from archiver.platforms.base import Response
 from archiver.platforms.web import classify, parse
-from archiver.status import Outcome
+from archiver.core.status import Outcome
 
 
 def test_recognise_keeps_the_page_as_cited():

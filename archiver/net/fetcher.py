@@ -1,0 +1,516 @@
+"""The only place archiver does HTTP.
+
+A `Fetcher` runs one `FetchRequest` to the end — redirects followed by hand so
+that every hop is kept, retries with backoff that honour ``Retry-After``, each
+attempt kept — and returns every `Exchange` it made, so that the caller can
+write all of them to the WARC: what a service said on the way is evidence too.
+
+Bodies are read with ``aiter_raw()``: the WARC must hold the payload as it came
+over the wire (still gzip-encoded if it was), so a decoded copy is made
+separately for parsing (STACK-NOTES, "httpx → WARC").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import ssl
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Awaitable, Callable, IO
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
+from archiver.net.cookies import UserCookies
+from archiver.config import Settings
+from archiver.platforms.base import FetchRequest, Response
+
+SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization", "x-csrf-token"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+SPOOL_IN_MEMORY = 1024 * 1024
+DECODE_CHUNK = 64 * 1024
+DECODE_STEP = 1024 * 1024
+
+Clock = Callable[[], datetime]
+
+
+class _Closing:
+    """Closes a response streamed from a transport when the block using it ends."""
+
+    def __init__(self, response: httpx.Response):
+        self.response = response
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and what came back (or why nothing did)."""
+
+    role: str
+    logical_url: str          # the URL archiver meant (before ARCHIVER_URL_REWRITE)
+    fetched_url: str          # the URL actually requested; what the WARC records
+    started_at: datetime
+    request_line: str = ""
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    status: int | None = None
+    reason: str = ""
+    http_version: str = "HTTP/1.1"
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    raw: IO[bytes] | None = None   # wire bytes, chunked framing removed
+    raw_length: int = 0
+    truncated: str = ""            # WARC-Truncated reason: "length" or "time"
+    decoded: bytes = b""
+    decode_error: str = ""
+    peer_ip: str | None = None
+    error: str = ""
+    blocked: bool = False
+    backoff: bool = False
+    attempt: int = 1
+    payload_digest: str = ""       # set once by the WARC writer, reused for revisits
+    decoded_grant: int = 0         # bytes of the in-flight decode budget this answer holds
+    with_user_cookies: bool = False  # fetched with ARCHIVER_COOKIES_FILE: seen logged in
+
+    def header(self, name: str) -> str:
+        name = name.lower()
+        for key, value in self.response_headers:
+            if key.lower() == name:
+                return value
+        return ""
+
+    @property
+    def has_response(self) -> bool:
+        return self.status is not None and self.raw is not None
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
+
+
+@dataclass
+class FetchResult:
+    """Every exchange made for one request, and the one that ended it."""
+
+    request: FetchRequest
+    exchanges: list[Exchange] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def final(self) -> Exchange | None:
+        return self.exchanges[-1] if self.exchanges else None
+
+    def as_response(self) -> Response:
+        """The platform's view: final status, decoded body, where it ended up."""
+        last = self.final
+        if last is None:
+            return Response(self.request.role, self.request.url, None, error=self.error or "not fetched")
+        headers = {k.lower(): v for k, v in last.response_headers}
+        return Response(
+            role=self.request.role,
+            url=self.request.url,
+            status=last.status,
+            headers=headers,
+            body=last.decoded,
+            final_url=last.logical_url,
+            error=self.error or last.error or last.decode_error,
+            truncated=bool(last.truncated),
+            backoff=last.backoff,
+        )
+
+    def close(self) -> None:
+        for exchange in self.exchanges:
+            exchange.close()
+
+
+class HostGate:
+    """Per-host politeness: a concurrency bound, a delay between starts, and 429 backoff."""
+
+    def __init__(self, per_host: int, delay: float, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self._sleep = sleep
+        self._per_host = max(per_host, 1)
+        self._delay = max(delay, 0.0)
+        self._monotonic = monotonic
+        self._sems: dict[str, asyncio.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    def semaphore(self, host: str) -> asyncio.Semaphore:
+        if host not in self._sems:
+            self._sems[host] = asyncio.Semaphore(self._per_host)
+        return self._sems[host]
+
+    async def wait_turn(self, host: str, max_wait: float) -> bool:
+        """Wait for this host's turn; False, at once, when it is backed off for longer than ``max_wait``."""
+        now = self._monotonic()
+        if self._blocked_until.get(host, now) - now > max_wait:
+            return False
+        start = max(now, self._next_start.get(host, now), self._blocked_until.get(host, now))
+        self._next_start[host] = start + self._delay
+        if start > now:
+            await self._sleep(start - now)
+        return True
+
+    def back_off(self, host: str, seconds: float) -> None:
+        until = self._monotonic() + seconds
+        self._blocked_until[host] = max(self._blocked_until.get(host, 0.0), until)
+
+
+
+def rewrite_url(url: str, rewrites: tuple[tuple[str, str], ...]) -> str:
+    """Apply ``ARCHIVER_URL_REWRITE``: the longest matching FROM prefix is replaced by TO."""
+    for source, target in rewrites:
+        if url.startswith(source):
+            return target + url[len(source):]
+    return url
+
+
+def retry_after_seconds(value: str, now: datetime) -> float | None:
+    """``Retry-After`` as seconds: either delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+class Fetcher:
+    """Runs fetch requests with httpx. Use as ``async with Fetcher(settings) as f``.
+
+    ``transport`` replaces the network (tests pass ``httpx.MockTransport``);
+    ``clock`` and ``sleep`` make timing exact in tests.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock = utcnow,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
+        self.settings = settings
+        self._clock = clock
+        self._sleep = sleep
+        self._policy = AddressPolicy(allow_private=settings.allow_private,
+                                     loopback_endpoints=settings.loopback_endpoints)
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._transport_in_use: httpx.AsyncBaseTransport | None = None
+        self._cookies = UserCookies(Path(settings.cookies_file)) if settings.cookies_file else None
+        self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
+        self.budget = DecodeBudget(settings.max_decoded_in_flight)
+
+    async def __aenter__(self) -> "Fetcher":
+        transport = self._transport or self._guarded_transport()
+        self._transport_in_use = transport
+        jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))  # keep no cookies
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            cookies=jar,
+            timeout=httpx.Timeout(
+                self.settings.read_timeout,
+                connect=self.settings.connect_timeout,
+                pool=self.settings.total_timeout,
+            ),
+            headers={"User-Agent": self.settings.user_agent},
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    def _guarded_transport(self) -> httpx.AsyncHTTPTransport:
+        limits = max(self.settings.concurrency * 4, 10)
+        transport = httpx.AsyncHTTPTransport(retries=0)
+        # httpx does not take a network backend, so its pool is replaced by one
+        # that connects only where the address policy allows.
+        transport._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl.create_default_context(),
+            max_connections=limits,
+            max_keepalive_connections=limits,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(self._policy),
+        )
+        return transport
+
+    def check_target(self, url: str) -> str | None:
+        """Why a URL may not be fetched before any connection is tried, or None."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return f"invalid URL {url!r}"
+        if parts.scheme not in ("http", "https"):
+            return f"unsupported scheme {parts.scheme!r}"
+        host = parts.hostname or ""
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return f"invalid port in {url[:200]!r}"
+        trusted = self._policy.trusts(host, port)
+        if host in ("localhost",) or host.endswith(".localhost"):
+            allowed = self._policy.allow_loopback or self._policy.allow_private or trusted
+            return None if allowed else f"{host} is a loopback name"
+        try:
+            import ipaddress
+
+            ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        return self._policy.problem(host, trusted)
+
+    async def fetch(self, request: FetchRequest) -> FetchResult:
+        """Fetch one planned request, following redirects and retrying as configured."""
+        result = FetchResult(request)
+        logical = request.url
+        seen: set[str] = set()
+        for _hop in range(self.settings.max_redirects + 1):
+            if logical in seen:
+                result.error = f"redirect loop: led back to {logical[:200]}, already visited"
+                return result
+            seen.add(logical)
+            exchange = await self._with_retries(request, logical, result)
+            if exchange is None or exchange.status not in REDIRECT_STATUSES:
+                return result
+            location = exchange.header("location")
+            if not location:
+                return result
+            target = urljoin(logical, location)
+            scheme = urlsplit(target).scheme
+            if scheme not in ("http", "https"):
+                result.error = (f"redirected to a {scheme or 'schemeless'}: URL ({target[:200]!r}); "
+                                "only http and https redirects are followed")
+                return result
+            logical = target
+        result.error = f"more than {self.settings.max_redirects} redirects (ARCHIVER_MAX_REDIRECTS)"
+        return result
+
+    async def _with_retries(
+        self, request: FetchRequest, logical: str, result: FetchResult
+    ) -> Exchange | None:
+        host = urlsplit(logical).netloc.lower()
+        attempts = max(self.settings.retries, 0) + 1
+        for attempt in range(1, attempts + 1):
+            exchange = await self._exchange(request, logical, attempt)
+            result.exchanges.append(exchange)
+            if exchange.blocked or exchange.backoff:
+                return exchange
+            wait = self._retry_wait(exchange, attempt)
+            if wait is None:
+                return exchange
+            if attempt == attempts or wait > self.settings.max_retry_wait:
+                if exchange.status == 429:
+                    # Tell the other requests for this host to leave it alone for a while.
+                    self.gate.back_off(host, wait)
+                return exchange
+            await self._sleep(wait)
+        return result.final
+
+    def _retry_wait(self, exchange: Exchange, attempt: int) -> float | None:
+        transient = exchange.status in RETRY_STATUSES or (
+            exchange.status is None and exchange.error and not exchange.blocked
+        )
+        if not transient:
+            return None
+        backoff = self.settings.backoff * (2 ** (attempt - 1))
+        header = exchange.header("retry-after") if exchange.status is not None else ""
+        after = retry_after_seconds(header, self._clock()) if header else None
+        return max(after, 0.0) if after is not None else backoff
+
+    async def _exchange(self, request: FetchRequest, logical: str, attempt: int) -> Exchange:
+        fetched = rewrite_url(logical, self.settings.url_rewrite)
+        exchange = Exchange(request.role, logical, fetched, self._clock(), attempt=attempt)
+        problem = self.check_target(fetched)
+        if problem:
+            exchange.error = f"refused: {problem}"
+            exchange.blocked = True
+            return exchange
+        host = urlsplit(logical).netloc.lower()
+        headers = {
+            "Accept": request.accept,
+            # Explicit, so that a brotli module being importable does not change
+            # what servers send and therefore the digests (STACK-NOTES).
+            "Accept-Encoding": "gzip, deflate",
+            "Accept-Language": "en",
+        }
+        headers.update(dict(request.secret_headers))
+        cookie = self._cookies.header_for(logical) if self._cookies is not None else None
+        if cookie:
+            headers["Cookie"] = cookie  # sent, never recorded (SECRET_HEADERS)
+            exchange.with_user_cookies = True
+        assert self._client is not None, "use Fetcher as an async context manager"
+        async with self.gate.semaphore(host):
+            if not await self.gate.wait_turn(host, self.settings.max_retry_wait):
+                # A wall of 429s: leave this host alone for now and finish the others.
+                exchange.error = f"not sent: backing off from {host} after rate limiting"
+                exchange.backoff = True
+                return exchange
+            exchange.started_at = self._clock()
+            try:
+                async with asyncio.timeout(self.settings.total_timeout):
+                    await self._stream(exchange, fetched, headers, request.is_media)
+            except TimeoutError:
+                if exchange.status is not None:
+                    exchange.truncated = "time"
+                else:
+                    exchange.error = f"timed out after {self.settings.total_timeout:g}s"
+            except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+                # httpx refuses some URLs that parse for us (an octal IPv4 host, say)
+                exchange.error = f"invalid URL: {exc}"
+                exchange.blocked = True
+            except httpx.HTTPError as exc:
+                if isinstance(exc.__cause__, BlockedConnect) or isinstance(exc.__context__, BlockedConnect):
+                    exchange.blocked = True
+                    exchange.error = f"refused: {exc}"
+                elif exchange.status is not None:
+                    exchange.truncated = exchange.truncated or "disconnect"
+                    exchange.error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                else:
+                    exchange.error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        if exchange.status is not None and not request.is_media:
+            self._decode(exchange)
+        return exchange
+
+    async def _stream(self, exchange: Exchange, url: str, headers: dict[str, str], is_media: bool) -> None:
+        assert self._client is not None and self._transport_in_use is not None
+        request = self._client.build_request("GET", url, headers=headers)
+        # Sent through the transport, not the client: the client works out where a redirect
+        # leads even when it is not to follow it, and a Location it cannot parse
+        # ("javascript:…") would lose the answer itself (issue 12). Redirects are ours anyway.
+        resp = await self._transport_in_use.handle_async_request(request)
+        resp.request = request
+        async with contextlib.aclosing(_Closing(resp)):
+            exchange.status = resp.status_code
+            exchange.reason = resp.reason_phrase
+            exchange.http_version = resp.http_version or "HTTP/1.1"
+            exchange.response_headers = [
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw
+            ]
+            sent = resp.request
+            target = sent.url.raw_path.decode("ascii", "replace")
+            exchange.request_line = f"GET {target} HTTP/1.1"
+            exchange.request_headers = [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in sent.headers.raw
+                if k.decode("latin-1").lower() not in SECRET_HEADERS
+            ]
+            stream = resp.extensions.get("network_stream")
+            if stream is not None:
+                addr = stream.get_extra_info("server_addr")
+                if addr:
+                    exchange.peer_ip = str(addr[0])
+            spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+            exchange.raw = spool
+            cap = self.settings.max_response_bytes
+            async for chunk in resp.aiter_raw():
+                room = cap - exchange.raw_length
+                if len(chunk) > room:
+                    spool.write(chunk[:room])
+                    exchange.raw_length += room
+                    exchange.truncated = "length"
+                    break
+                spool.write(chunk)
+                exchange.raw_length += len(chunk)
+
+    def _decode(self, exchange: Exchange) -> None:
+        """A decoded copy for parsing, bounded against decompression bombs: at most
+        ``max_decoded_bytes`` for one answer, and at most ``max_decoded_in_flight`` for all the
+        answers being looked at (issue 12: eight concurrent bombs once took 1 GB). Read from the
+        spooled wire bytes a chunk at a time, so the raw body is never all in memory either."""
+        assert exchange.raw is not None
+        encoding = exchange.header("content-encoding").strip().lower()
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            exchange.decode_error = f"cannot decode Content-Encoding {encoding!r}"
+            return
+        limit = self.budget.take(self.settings.max_decoded_bytes)
+        if limit <= 0:
+            exchange.decode_error = (f"not decoded: {self.settings.max_decoded_in_flight} bytes of decoded answers "
+                                     "are already being read (ARCHIVER_MAX_DECODED_IN_FLIGHT)")
+            return
+        try:
+            if encoding in ("", "identity"):
+                exchange.raw.seek(0)
+                exchange.decoded = exchange.raw.read(limit)
+            else:
+                self._inflate(exchange, encoding, limit)
+        finally:
+            exchange.raw.seek(0)
+            exchange.decoded_grant = len(exchange.decoded)
+            self.budget.give_back(limit - exchange.decoded_grant)
+        if limit < self.settings.max_decoded_bytes and exchange.decoded_grant >= limit:
+            exchange.decode_error = (f"decoded only the first {limit} bytes: the rest would exceed "
+                                     "ARCHIVER_MAX_DECODED_IN_FLIGHT")
+
+    def _inflate(self, exchange: Exchange, encoding: str, limit: int) -> None:
+        assert exchange.raw is not None
+        error = ""
+        for wbits in (47, -15):  # 47: gzip or zlib header; -15: raw deflate
+            exchange.raw.seek(0)
+            decoder = zlib.decompressobj(wbits)
+            parts: list[bytes] = []
+            size = 0
+            try:
+                while size <= limit:
+                    chunk = decoder.unconsumed_tail or exchange.raw.read(DECODE_CHUNK)
+                    if not chunk:
+                        break
+                    # A step at most 1 MB out: a bomb's megabyte of input never makes more at once.
+                    part = decoder.decompress(chunk, min(limit + 1 - size, DECODE_STEP))
+                    parts.append(part)
+                    size += len(part)
+                    if decoder.eof:
+                        break
+            except zlib.error as exc:
+                error = f"invalid {encoding} body: {exc}"
+                continue
+            decoded = b"".join(parts)
+            del parts
+            if size > limit:
+                decoded = decoded[:limit]
+                exchange.decode_error = f"decoded body exceeds {limit} bytes (decompression bomb guard)"
+            exchange.decoded = decoded
+            return
+        exchange.decode_error = error
+
+
+class DecodeBudget:
+    """Bytes of decoded answers held at once, across every fetch of a run (issue 12).
+
+    Taken when an answer is decoded, given back when the look at its post is over
+    (`observe.Observer`). Decoding runs on the event loop, so no lock is needed.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.held = 0
+
+    def take(self, wanted: int) -> int:
+        granted = max(0, min(wanted, self.limit - self.held))
+        self.held += granted
+        return granted
+
+    def give_back(self, amount: int) -> None:
+        self.held = max(0, self.held - max(amount, 0))

@@ -1,0 +1,336 @@
+"""The deletion report: what vanished, when, what it said, and the evidence.
+
+`build_report` gathers the data — the archived text is read back from the
+WARC record of the post's last archived version, not only from the database —
+and `archiver.report.renderers` turns it into HTML, CSV, JSON or Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from archiver import platforms
+from archiver.errors import InputError, UnsupportedURL, WarcError
+from archiver.platforms.base import PostRef, Response
+from archiver.runs.seeds import read_seed_file
+from archiver.core.status import OutcomeKind, PostState
+from archiver.store import Observation, Post, Run, Store, WarcFile, WarcRecord
+from archiver.store.queries import captures_of, iter_posts, observations_of
+from archiver.warc.writer import read_record
+
+MAX_INLINE_IMAGE = 5 * 1024 * 1024
+STATUS_CHOICES = ("vanished", "suspect", "never_seen", "all")
+
+
+@dataclass
+class MediaItem:
+    url: str
+    kind: str
+    content_type: str = ""
+    data: bytes | None = None
+    warc_file: str = ""
+    offset: int | None = None
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    trigger: str
+    outcome: str
+    note: str
+
+
+@dataclass
+class Evidence:
+    """Where the archived version is, and how to check it has not changed."""
+
+    warc_file: str
+    offset: int
+    length: int
+    record_id: str
+    payload_digest: str | None
+    warc_sha256: str | None
+    target_uri: str
+    captured_at: datetime
+
+
+@dataclass
+class ReportPost:
+    id: int
+    platform: str
+    post_id: str
+    kind: str
+    url: str
+    author: str | None
+    author_name: str | None
+    created_at: datetime | None
+    text: str | None
+    text_source: str          # "warc", "database" (when the WARC could not be read) or "none"
+    lang: str | None
+    status: str
+    reason: str | None
+    certainty: str | None
+    certainty_note: str
+    first_captured_at: datetime | None
+    last_seen_alive_at: datetime | None
+    first_seen_gone_at: datetime | None
+    vanished_at: datetime | None
+    observations: int
+    evidence: Evidence | None
+    media: list[MediaItem] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HeldRun:
+    """A run that found platforms degraded, so held back their posts' gone-type answers (issue 11)."""
+
+    run_id: int
+    kind: str
+    started_at: datetime
+    platforms: dict[str, str]   # platform → why it was degraded
+
+
+@dataclass
+class Report:
+    generated_at: datetime
+    filters: dict[str, object]
+    total_posts: int
+    status_counts: dict[str, int]
+    posts: list[ReportPost]
+    held_runs: list[HeldRun] = field(default_factory=list)
+
+
+# The report's sections, in the order they are shown (issue 10). A report of one status
+# shows its posts without a heading, except ``never_seen``, whose heading says what it means.
+SECTIONS = (
+    ("vanished", "Vanished"),
+    ("suspect", "Suspect: seen gone, not yet confirmed"),
+    ("restored", "Restored: vanished, then seen again"),
+    ("unknown", "Unknown: seen alive, then only login walls, rate limits or errors"),
+    ("alive", "Alive"),
+    ("never_seen", "Never seen alive: gone before the first capture, or never existed"),
+)
+
+
+def sections(report: "Report") -> list[tuple[str | None, list["ReportPost"]]]:
+    """The report's posts grouped by status, each with its heading (None: no heading needed)."""
+    grouped: dict[str, list[ReportPost]] = {}
+    for post in report.posts:
+        grouped.setdefault(post.status, []).append(post)
+    single = report.filters.get("status") not in ("all", None)
+    return [(None if single and status != "never_seen" else title, grouped[status])
+            for status, title in SECTIONS if grouped.get(status)]
+
+
+def never_seen_note(post: "ReportPost") -> str:
+    """What archiver saw of a post it never saw alive, in one sentence."""
+    outcomes = [t.outcome for t in post.timeline]
+    latest = post.timeline[-1] if post.timeline else None
+    if latest is None:
+        return "no observation yet"
+    said = f"latest look: {latest.outcome.replace('_', ' ')}" + (f" ({latest.note})" if latest.note else "")
+    if not any(o in GONE_OUTCOMES for o in outcomes):
+        return f"no look so far has shown whether it exists; {said}"
+    return f"archiver has never seen this post; {said}"
+
+
+GONE_OUTCOMES = frozenset({"deleted", "account_suspended", "account_gone", "protected", "restricted",
+                           "unavailable"})
+
+
+CERTAINTY_NOTES = {
+    "high": "the platform itself says so",
+    "medium": "inferred: the post is missing from every endpoint while its account is public",
+    "low": "gone from public view; a deletion and a narrowed audience look the same logged out",
+}
+
+
+def parse_date(text: str, option: str) -> datetime:
+    """``YYYY-MM-DD`` or an ISO 8601 time; naive values are UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not a date (use YYYY-MM-DD or an ISO 8601 time)") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def seed_refs(path: Path) -> set[tuple[str, str]]:
+    refs = set()
+    for line in read_seed_file(path):
+        try:
+            ref = platforms.recognise(line.url)
+        except UnsupportedURL:
+            continue
+        refs.add((ref.platform, ref.key))
+    return refs
+
+
+def build_report(
+    store: Store,
+    status: str = "vanished",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    platform: str | None = None,
+    seeds: Path | None = None,
+    with_media: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    """The posts in ``status`` (vanished, suspect, never_seen or all), filtered, with their evidence.
+
+    ``since``/``until`` apply to when the post went (``vanished_at``, or
+    ``first_seen_gone_at`` for a suspect post; the first capture for others).
+    """
+    if status not in STATUS_CHOICES:
+        raise InputError(f"--status must be one of {', '.join(STATUS_CHOICES)}, not {status!r}")
+    wanted = None if status == "all" else PostState(status)
+    only = seed_refs(seeds) if seeds else None
+    posts: list[ReportPost] = []
+    with store.session() as session:
+        counts = _status_counts(session)
+        sha = {f.name: f.sha256 for f in session.exec(select(WarcFile))}
+        for post in iter_posts(session, status=wanted, platform=platform):
+            if only is not None and (post.platform, post.post_key) not in only:
+                continue
+            when = post.vanished_at or post.first_seen_gone_at or post.first_captured_at
+            if since and (when is None or when < since):
+                continue
+            if until and (when is None or when > until):
+                continue
+            posts.append(_report_post(store, session, post, sha, with_media))
+        held = held_runs(session, since, until, platform)
+    # Oldest post first: a report reads as the story of what was said, in order.
+    posts.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min.replace(tzinfo=timezone.utc), p.id))
+    filters = {"status": status, "since": since.isoformat() if since else None,
+               "until": until.isoformat() if until else None, "platform": platform,
+               "seeds": str(seeds) if seeds else None}
+    return Report(now or datetime.now(timezone.utc), filters, sum(counts.values()), counts, posts, held)
+
+
+def held_runs(session: Session, since: datetime | None, until: datetime | None,
+              platform: str | None) -> list[HeldRun]:
+    """The runs of the period that held back verdicts because a platform was degraded."""
+    query = select(Run).where(col(Run.summary_json).contains('"degraded"')).order_by(col(Run.id))
+    if since:
+        query = query.where(col(Run.started_at) >= since)
+    if until:
+        query = query.where(col(Run.started_at) <= until)
+    found = []
+    for run in session.exec(query):
+        try:
+            health = json.loads(run.summary_json or "{}").get("platform_health") or {}
+        except ValueError:
+            continue
+        degraded = {name: str(h.get("reason") or "") for name, h in health.items()
+                    if isinstance(h, dict) and h.get("status") == "degraded" and (platform in (None, name))}
+        if degraded and run.id is not None:
+            found.append(HeldRun(run.id, run.kind, run.started_at, degraded))
+    return found
+
+
+def _status_counts(session: Session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = session.exec(select(Post.status, func.count()).group_by(Post.status))
+    return {state.value: n for state, n in rows}
+
+
+def _report_post(store: Store, session: Session, post: Post, sha: dict[str, str | None],
+                 with_media: bool) -> ReportPost:
+    observations = observations_of(session, post.id)
+    own_id, kind = platforms.post_identity(post.platform, post.post_key, post.url)
+    gone = [o for o in observations if o.outcome.kind is OutcomeKind.GONE]
+    certainty = json.loads(gone[-1].evidence_json or "{}").get("certainty") if gone else None
+    item = ReportPost(
+        id=post.id, platform=post.platform, post_id=own_id, kind=kind, url=post.url, author=post.author,
+        author_name=post.author_name, created_at=post.created_at, text=None, text_source="none",
+        lang=post.lang, status=post.status.value, reason=post.vanish_reason.value if post.vanish_reason else None,
+        certainty=certainty, certainty_note=CERTAINTY_NOTES.get(certainty or "", ""),
+        first_captured_at=post.first_captured_at, last_seen_alive_at=post.last_seen_alive_at,
+        first_seen_gone_at=post.first_seen_gone_at, vanished_at=post.vanished_at,
+        observations=len(observations), evidence=None,
+        timeline=[_timeline_entry(o) for o in observations],
+    )
+    versions = captures_of(session, post.id)
+    if versions:
+        observation, record = versions[-1]
+        item.evidence = Evidence(
+            warc_file=f"warcs/{record.warc_file}", offset=record.offset, length=record.length,
+            record_id=record.record_id, payload_digest=record.payload_digest,
+            warc_sha256=sha.get(record.warc_file), target_uri=record.target_uri,
+            captured_at=observation.observed_at,
+        )
+        try:
+            item.text = _archived_text(store, post, record)
+            item.text_source = "warc"
+        except WarcError as exc:
+            item.warnings.append(f"the archived record could not be read ({exc}); text from the database")
+            item.text, item.text_source = post.text, "database"
+    elif post.text:
+        item.text, item.text_source = post.text, "database"
+    item.media = _media(store, session, post, with_media, item.warnings)
+    return item
+
+
+def _timeline_entry(obs: Observation) -> TimelineEntry:
+    note = json.loads(obs.evidence_json or "{}").get("note", "")
+    return TimelineEntry(obs.observed_at, obs.trigger, obs.outcome.value, note)
+
+
+def _path(store: Store, name: str) -> Path:
+    path = store.warc_path(name)
+    if path is None:
+        raise WarcError(f"the WARC file {name} is missing")
+    return path
+
+
+def _archived_text(store: Store, post: Post, record: WarcRecord) -> str | None:
+    """The post's text as parsed again from its archived response."""
+    warc, http, body = read_record(_path(store, record.warc_file), record.offset)
+    if warc.get("WARC-Record-ID") != record.record_id:
+        raise WarcError(f"the record at {record.warc_file}:{record.offset} is not the one the database names")
+    headers = {k.lower(): v for k, v in (http or {}).items()}
+    response = Response(record.role, record.target_uri, record.http_status, headers, body, final_url=post.url)
+    ref = PostRef(post.platform, post.post_key, post.url, handle=post.author if post.platform == "twitter" else None)
+    return platforms.parse(ref, {record.role: response}).text
+
+
+def _media(store: Store, session: Session, post: Post, with_data: bool, warnings: list[str]) -> list[MediaItem]:
+    media = json.loads(post.media_json or "[]")
+    records = session.exec(
+        select(WarcRecord)
+        .join(Observation, Observation.id == WarcRecord.observation_id)
+        .where(Observation.post_id == post.id, col(WarcRecord.role).startswith("media:"),
+               WarcRecord.warc_type == "response")
+        .order_by(col(WarcRecord.id).desc())
+    ).all()
+    by_kind: dict[str, list[WarcRecord]] = {}
+    seen: set[str] = set()
+    for rec in records:
+        if rec.target_uri not in seen:
+            seen.add(rec.target_uri)
+            by_kind.setdefault(rec.role.split(":", 1)[1], []).append(rec)
+    items = []
+    for entry in media:
+        item = MediaItem(entry["url"], entry["kind"])
+        candidates = by_kind.get(entry["kind"], [])
+        tail = entry["url"].split("?")[0].rsplit("/", 1)[-1]
+        rec = next((r for r in candidates if r.target_uri.split("?")[0].endswith("/" + tail)), None)
+        if rec is not None:
+            item.warc_file, item.offset = f"warcs/{rec.warc_file}", rec.offset
+            if with_data and entry["kind"] != "video" and rec.length <= MAX_INLINE_IMAGE:
+                try:
+                    _, http, body = read_record(_path(store, rec.warc_file), rec.offset)
+                    ctype = {k.lower(): v for k, v in (http or {}).items()}.get("content-type", "")
+                    if ctype.split(";")[0].strip().lower() in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+                        item.content_type, item.data = ctype.split(";")[0].strip().lower(), body
+                except WarcError as exc:
+                    warnings.append(f"an image could not be read from the archive ({exc})")
+        items.append(item)
+    return items

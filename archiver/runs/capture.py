@@ -1,0 +1,203 @@
+"""Capture: recognise each input, take everything a logged-out client gets, store it.
+
+Each post goes plan → fetch → WARC → parse → database. The WARC is fsynced
+before the database row naming its records is committed, so a crash never
+leaves the database pointing at bytes that are not on disk. A bad input is
+reported and skipped; the rest of the batch still runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Awaitable, Callable, Iterable, Iterator
+
+import httpx
+
+from archiver import platforms
+from archiver.config import Settings
+from archiver.errors import ArchiverError, InputError, StoreError, WarcError
+from archiver.net.fetcher import rewrite_url, utcnow
+from archiver.runs.observe import Observer, Visit
+from archiver.platforms.base import PostRef, Purpose
+from archiver.runs.seeds import post_links
+from archiver.warc.repair import Repair, repair_torn_files
+from archiver.runs.session import open_run
+from archiver.core.status import OutcomeKind, PostState
+from archiver.store import Store
+from archiver.store.db import store_errors
+from archiver.store.queries import Transition, record_visit
+from archiver.runs.window import run_windowed
+
+Progress = Callable[["CaptureItem"], None]
+MAX_ITEMS = 10_000
+
+
+@dataclass
+class CaptureItem:
+    """What became of one input."""
+
+    input: str
+    ok: bool
+    message: str
+    post_id: int | None = None
+    ref: str | None = None
+    outcome: str | None = None
+    url: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"input": self.input, "ok": self.ok, "message": self.message, "id": self.post_id,
+                "ref": self.ref, "outcome": self.outcome, "url": self.url}
+
+
+@dataclass
+class CaptureReport:
+    """What a capture run did. Counts are exact; ``items`` keeps the first `MAX_ITEMS`
+    (a seed list of millions of lines must not hold millions of results in memory)."""
+
+    items: list[CaptureItem] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    captured_count: int = 0
+    failed_count: int = 0
+
+    def add(self, item: CaptureItem) -> None:
+        if item.ok:
+            self.captured_count += 1
+        else:
+            self.failed_count += 1
+        if len(self.items) < MAX_ITEMS:
+            self.items.append(item)
+
+    @property
+    def omitted(self) -> int:
+        return self.captured_count + self.failed_count - len(self.items)
+
+    @property
+    def failed(self) -> list[CaptureItem]:
+        return [i for i in self.items if not i.ok]
+
+    @property
+    def captured(self) -> list[CaptureItem]:
+        return [i for i in self.items if i.ok]
+
+
+class Capturer:
+    """Captures posts with one observer and stores each as soon as it is done."""
+
+    def __init__(self, settings: Settings, store: Store, observer: Observer,
+                 progress: Progress | None = None):
+        self.settings = settings
+        self.store = store
+        self.observer = observer
+        self.progress = progress
+        self.report = CaptureReport()
+        self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
+
+    def _done(self, item: CaptureItem) -> None:
+        self.report.add(item)
+        if self.progress:
+            self.progress(item)
+
+    async def capture_inputs(self, inputs: Iterable[str]) -> None:
+        """Capture each input once; read lazily, with a bounded window of posts in flight."""
+        await run_windowed(self._jobs(inputs), self.settings.concurrency * 4)
+
+    def _jobs(self, inputs: Iterable[str]) -> Iterator[Awaitable[Visit | None]]:
+        seen: set[str] = set()
+        for text in inputs:
+            try:
+                ref = platforms.recognise(text)
+            except InputError as exc:
+                self._done(CaptureItem(text, False, str(exc)))
+                continue
+            if ref.ref in seen:
+                continue  # the same post named twice: captured once
+            problem = self.observer.fetcher.check_target(
+                rewrite_url(ref.url, self.settings.url_rewrite)
+            )
+            if problem:
+                self._done(CaptureItem(text, False, f"refused {ref.url}: {problem}", ref=ref.ref))
+                continue
+            seen.add(ref.ref)
+            yield self._capture_one(text, ref)
+
+    async def capture_page(self, page_url: str) -> list[str]:
+        """Capture a page, then every post it links to or embeds. Returns those URLs."""
+        try:
+            ref = platforms.recognise(page_url)
+        except InputError as exc:
+            self._done(CaptureItem(page_url, False, str(exc)))
+            return []
+        problem = self.observer.fetcher.check_target(rewrite_url(ref.url, self.settings.url_rewrite))
+        if problem:
+            self._done(CaptureItem(page_url, False, f"refused {ref.url}: {problem}", ref=ref.ref))
+            return []
+        visit = await self._capture_one(page_url, ref, keep_responses=True)
+        if visit is None:
+            return []
+        page = visit.responses.get("page")
+        if page is None or page.status != 200:
+            return []
+        from archiver.core.pages import decode_html
+
+        links = post_links(decode_html(page.body, page.content_type), page.final_url or page_url)
+        limit = max(self.settings.max_page_posts, 0)
+        if len(links) > limit:
+            # A page can name any number of posts; a hostile one must not make us fetch them all.
+            self._done(CaptureItem(page_url, False, f"{page_url} links to {len(links)} posts, more than "
+                                   f"ARCHIVER_MAX_PAGE_POSTS={limit}: only the first {limit} are captured"))
+            links = links[:limit]
+        await self.capture_inputs(links)
+        return links
+
+    async def _capture_one(self, text: str, ref: PostRef, keep_responses: bool = False) -> Visit | None:
+        async with self._limit:
+            try:
+                visit = await self.observer.visit(ref, Purpose.CAPTURE, keep_responses=keep_responses)
+                await asyncio.to_thread(self.observer.writer.sync)
+                with store_errors(), self.store.writing() as connection:
+                    post, outcome, transition = record_visit(
+                        connection, visit, "capture", self.settings, source_url=text
+                    )
+            except (WarcError, StoreError):
+                raise  # the disk or the database failed: stop the run, say why
+            except ArchiverError as exc:
+                self._done(CaptureItem(text, False, f"{ref.url}: {exc}", ref=ref.ref))
+                return None
+        if transition:
+            self.report.transitions.append(transition)
+        ok = outcome.kind is OutcomeKind.ALIVE
+        note = visit.classification.note
+        message = f"captured {post.url}" if ok else f"{post.url}: {outcome.value}" + (f" ({note})" if note else "")
+        if post.status is PostState.NEVER_SEEN:
+            # Issue 10: kept and rechecked, but never reported as vanished until seen alive.
+            message = f"never seen alive: {message}"
+        self._done(CaptureItem(text, ok, message, post.id, visit.ref.ref, outcome.value, post.url))
+        return visit
+
+
+async def capture_async(
+    settings: Settings,
+    store: Store,
+    urls: Iterable[str] = (),
+    pages: Iterable[str] = (),
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    progress: Progress | None = None,
+) -> CaptureReport:
+    repairs = await asyncio.to_thread(repair_torn_files, store)
+    async with open_run(settings, store, transport=transport, clock=clock) as observer:
+        capturer = Capturer(settings, store, observer, progress)
+        capturer.report.repairs = repairs
+        for page in pages:
+            await capturer.capture_page(page)
+        await capturer.capture_inputs(urls)
+    return capturer.report
+
+
+def capture(settings: Settings, store: Store, urls: Iterable[str] = (), pages: Iterable[str] = (),
+            **kwargs) -> CaptureReport:
+    """Capture ``urls`` and the posts cited by ``pages``; see `capture_async`."""
+    return asyncio.run(capture_async(settings, store, urls, pages, **kwargs))

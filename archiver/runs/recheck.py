@@ -1,0 +1,302 @@
+"""Recheck runs: observe every due post again and derive its state.
+
+A run takes the archive's run lock, selects the posts that are due (an
+indexed query on ``next_check_at``), looks at each through its
+status-bearing endpoints, and stores each observation as soon as it is made
+(WARC fsynced first). A post whose content changed is captured again in full,
+so both versions stay in the archive. Transitions to ``vanished`` and
+``restored`` are collected for the summary, ``--json`` and the webhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable, Sequence
+
+import httpx
+from sqlalchemy import Connection
+from sqlmodel import col, select
+
+from archiver.config import Settings
+from archiver.errors import ArchiverError, LeaseLost, StoreError, WarcError
+from archiver.net.fetcher import utcnow
+from archiver.runs.observe import Observer, Visit, main_record
+from archiver.platforms.base import Purpose
+from archiver.warc.repair import Repair, repair_torn_files
+from archiver.runs.runlock import RunLock
+from archiver.runs.session import open_run
+from archiver.core.status import OutcomeKind
+from archiver.store import Post, Run, Store
+from archiver.store.db import store_errors
+from archiver.runs.health import HealthMonitor
+from archiver.store.queries import KnownContent, Transition, hold_run, iso, post_to_check, record_visit
+from archiver.runs.window import run_windowed
+
+Progress = Callable[["CheckResult"], None]
+
+
+@dataclass
+class CheckResult:
+    post_id: int
+    url: str
+    outcome: str
+    status: str
+    error: str = ""
+
+
+@dataclass
+class RecheckReport:
+    run_id: int | None = None
+    results: list[CheckResult] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+    webhook_errors: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    # {platform: {status, reason, controls, …}} (issue 11); see `health.PlatformHealth.as_json`.
+    platform_health: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        return dict(Counter(r.outcome for r in self.results))
+
+    @property
+    def degraded(self) -> dict[str, str]:
+        """The platforms degraded in this run, with the reason."""
+        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
+                if h.get("status") == "degraded"}
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "run": self.run_id,
+            "checked": len(self.results),
+            "outcomes": self.outcomes,
+            "transitions": [t.as_json() for t in self.transitions],
+            "posts": [r.__dict__ for r in self.results],
+            "platform_health": self.platform_health,
+        }
+
+
+def due_post_ids(store: Store, now: datetime, limit: int | None = None) -> list[int]:
+    """Ids of posts whose next check is due, oldest due first (uses ix_post_due)."""
+    with store.session() as session:
+        query = (select(Post.id).where(col(Post.next_check_at) <= now)
+                 .order_by(col(Post.next_check_at)))
+        if limit:
+            query = query.limit(limit)
+        return list(session.exec(query))
+
+
+class Rechecker:
+    """Checks posts with one observer, for one run: each platform's health first (issue 11)."""
+
+    def __init__(self, settings: Settings, store: Store, observer: Observer, run_id: int | None,
+                 progress: Progress | None = None, worker_id: str | None = None,
+                 monitor: HealthMonitor | None = None, clock: Callable[[], datetime] = utcnow):
+        self.worker_id = worker_id
+        self.settings = settings
+        self.store = store
+        self.observer = observer
+        self.run_id = run_id
+        self.progress = progress
+        self.clock = clock
+        self.monitor = monitor or HealthMonitor(settings, observer, clock)
+        self.report = RecheckReport(run_id=run_id)
+        self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
+        self._held_posts: set[int] = set()
+        self._holds: list[tuple[str, str, list[int]]] = []  # (platform, reason, observation ids)
+
+    async def check_all(self, post_ids: Iterable[int]) -> None:
+        # Bounded fan-out: a window of tasks, not one task per post of a million.
+        await run_windowed((self._check(post_id) for post_id in post_ids), self.settings.concurrency * 4)
+        if self._held_posts:
+            await asyncio.to_thread(self._refresh_statuses)
+        for platform, reason, observations in self._holds:
+            # The WARC says so too: observations written before the guard tripped are held by this record.
+            await asyncio.to_thread(
+                self.observer.writer.write_metadata, f"urn:archiver:run:{self.run_id}:held:{platform}",
+                {"run": self.run_id, "platform": platform, "platform_degraded": reason,
+                 "held_observations": observations}, self.clock())
+        self.report.platform_health = self.monitor.as_json()
+
+    def _refresh_statuses(self) -> None:
+        """Posts whose answers were held after the fact: their results say their state as it now is."""
+        with self.store.session() as session:
+            statuses = {post.id: post.status.value for post in session.exec(
+                select(Post).where(col(Post.id).in_(sorted(self._held_posts))))}
+        for result in self.report.results:
+            if result.post_id in statuses:
+                result.status = statuses[result.post_id]
+
+    async def _check(self, post_id: int) -> None:
+        async with self._limit:
+            with self.store.engine.connect() as connection:
+                target = post_to_check(connection, post_id)
+            if target is None:
+                return
+            ref, known = target
+            try:
+                held = await self.monitor.before_check(ref.platform)
+                visit = await self.observer.visit(ref, Purpose.CHECK, held=held)
+                if _changed(visit, known):
+                    # Edited: take everything again so the new version is archived in full.
+                    visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE, held=held))
+                await asyncio.to_thread(self.observer.writer.sync)
+                with store_errors(), self.store.writing() as connection:
+                    # Whether the platform is degraded is asked again now, not only before the
+                    # visit: a guard may have tripped while this post was being fetched.
+                    held = self.monitor.held_reason(ref.platform) or held
+                    stored, outcome, transition = record_visit(
+                        connection, visit, "recheck", self.settings, run_id=self.run_id,
+                        lease_owner=self.worker_id, held=held)
+                    transition = self._count(connection, ref.platform, visit, held, transition)
+            except (WarcError, StoreError):
+                raise  # the disk or the database failed: stop the run, say why
+            except LeaseLost as exc:
+                result = CheckResult(post_id, ref.url, "skipped", "", str(exc))
+            except ArchiverError as exc:
+                result = CheckResult(post_id, ref.url, "error", "", str(exc))
+            else:
+                if transition is not None:
+                    self.report.transitions.append(transition)
+                result = CheckResult(post_id, stored.url, outcome.value, stored.status.value)
+        self.report.results.append(result)
+        if self.progress:
+            self.progress(result)
+
+
+    def _count(self, connection: Connection, platform: str, visit: Visit, held: str,
+               transition: Transition | None) -> Transition | None:
+        """Count an answer for the platform's guards; when one trips, hold this run's gone-type
+        answers of that platform (this one included) and drop the transitions they made."""
+        health = self.monitor.of(platform)
+        if held and visit.outcome.kind is OutcomeKind.GONE:
+            health.held += 1
+        main = visit.main_record.record_id if visit.main_record else None
+        tripped = self.monitor.after_check(platform, visit.outcome, visit.classification.anomaly, main)
+        if not tripped or self.run_id is None:
+            return transition
+        observations, posts = hold_run(connection, self.run_id, platform, tripped, self.settings)
+        health.held += len(observations)
+        self._held_posts.update(posts)
+        self.report.transitions = [t for t in self.report.transitions if t.post_id not in posts]
+        self._holds.append((platform, tripped, observations))
+        return None if transition is not None and transition.post_id in posts else transition
+
+
+def _changed(visit: Visit, known: KnownContent | None) -> bool:
+    data = visit.data
+    return (visit.outcome.kind is OutcomeKind.ALIVE and data is not None and data.has_content()
+            and known is not None and known.edited_by(data))
+
+
+def _merge(check: Visit, capture: Visit) -> Visit:
+    capture.records = check.records + capture.records
+    capture.attempts = check.attempts + capture.attempts
+    capture.started_at = check.started_at
+    # The check already wrote the new payload in full; the capture's copy is a revisit.
+    capture.main_record = main_record(capture.ref, capture.records)
+    if capture.outcome.kind is not OutcomeKind.ALIVE:
+        # The post vanished between the two looks: keep what the check saw, and all records.
+        check.records = capture.records
+        return check
+    return capture
+
+
+async def recheck_async(
+    settings: Settings,
+    store: Store,
+    post_ids: Sequence[int] | None = None,
+    check_all: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    progress: Progress | None = None,
+    wait: bool = False,
+    on_start: Callable[[int], None] | None = None,
+) -> RecheckReport:
+    """Check the due posts (or ``post_ids``, or every post with ``check_all``) once.
+
+    ``on_start`` is called with the number of posts to check once the run lock
+    is held, ``progress`` after each check.
+    """
+    lock = RunLock(settings.home)
+    lock.acquire(wait=wait)
+    try:
+        repairs = await asyncio.to_thread(repair_torn_files, store)
+        now = clock()
+        if post_ids is None:
+            if check_all:
+                with store.session() as session:
+                    post_ids = list(session.exec(select(Post.id).order_by(col(Post.id))))
+            else:
+                post_ids = due_post_ids(store, now)
+        run_id = start_run(store, "recheck", now)
+        if on_start:
+            on_start(len(post_ids))
+        async with open_run(settings, store, transport=transport, clock=clock) as observer:
+            checker = Rechecker(settings, store, observer, run_id, progress, clock=clock)
+            await checker.check_all(post_ids)
+        report = checker.report
+        report.repairs = repairs
+        finish_run(store, run_id, report, clock())
+    finally:
+        lock.release()
+    if settings.webhook_url:
+        report.webhook_errors = await notify(settings.webhook_url, report)
+    return report
+
+
+def start_run(store: Store, kind: str, at: datetime) -> int:
+    with store.session(write=True) as session:
+        run = Run(kind=kind, started_at=at)
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        return run.id
+
+
+def finish_run(store: Store, run_id: int | None, report: RecheckReport, at: datetime) -> None:
+    """Record what a run did, its platforms' health included (the report's header reads it)."""
+    with store.session(write=True) as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        run.finished_at = at
+        run.checked = len(report.results)
+        run.summary_json = json.dumps({"outcomes": report.outcomes,
+                                       "transitions": [t.as_json() for t in report.transitions],
+                                       "platform_health": report.platform_health})
+        session.add(run)
+        session.commit()
+
+
+def webhook_events(report: RecheckReport, at: datetime) -> list[dict[str, object]]:
+    """What the webhook is told: each degraded platform, then each vanished or restored post."""
+    events: list[dict[str, object]] = [
+        {"event": "platform_degraded", "platform": platform, "reason": reason, "run": report.run_id,
+         "at": iso(at)} for platform, reason in sorted(report.degraded.items())]
+    events += [{"event": f"post.{t.after.value}", **t.as_json()} for t in report.transitions]
+    return events
+
+
+async def notify(url: str, report: RecheckReport) -> list[str]:
+    """POST each event as JSON to the user's webhook. Failures are reported, not fatal."""
+    errors = []
+    events = webhook_events(report, utcnow())
+    if not events:
+        return errors
+    async with httpx.AsyncClient(timeout=10) as client:
+        for body in events:
+            try:
+                response = await client.post(url, json=body)
+                if response.status_code >= 400:
+                    errors.append(f"webhook answered HTTP {response.status_code}")
+            except httpx.HTTPError as exc:
+                errors.append(f"webhook failed: {type(exc).__name__}: {exc}")
+    return errors
+
+
+def recheck(settings: Settings, store: Store, **kwargs) -> RecheckReport:
+    return asyncio.run(recheck_async(settings, store, **kwargs))

@@ -1,0 +1,142 @@
+"""Workers: many processes, on one machine or many, sharing one recheck workload.
+
+Each worker claims a batch of due posts by writing a lease on them (owner and
+expiry) in one statement; on PostgreSQL the candidate rows are picked with
+``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same post and
+neither waits for the other. A worker that dies simply stops renewing: its leases
+expire and the posts are claimed again. A visit is stored only while its lease is
+still the worker's (`record_visit` checks), so a post is never checked twice for
+one due time. Each worker writes its own WARC files, its id in their names.
+On SQLite the claim runs in an IMMEDIATE transaction, which serialises claims.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+import httpx
+from sqlalchemy import func, or_, update
+from sqlmodel import col, select
+
+from archiver.config import Settings
+from archiver.errors import InputError
+from archiver.net.fetcher import utcnow
+from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, finish_run, notify, start_run
+from archiver.warc.repair import repair_torn_files
+from archiver.runs.session import open_run
+from archiver.store import Post, Store
+from archiver.store.queries import Transition
+from archiver.warc.writer import WarcWriter
+
+_WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def default_worker_id() -> str:
+    host = re.sub(r"[^A-Za-z0-9_.-]", "-", socket.gethostname())[:24] or "host"
+    return f"{host}-{os.getpid()}"
+
+
+def check_worker_id(worker_id: str) -> str:
+    # The id goes into WARC file names: letters, digits, '.', '_' and '-' only.
+    if not _WORKER_ID.match(worker_id):
+        raise InputError(f"worker id {worker_id!r} must be 1-40 letters, digits, '.', '_' or '-'")
+    return worker_id
+
+
+@dataclass
+class WorkerReport:
+    worker_id: str
+    results: list[CheckResult] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+    claimed: int = 0
+    # Each platform's health over the worker's batches: degraded if any batch found it so.
+    platform_health: dict[str, dict[str, object]] = field(default_factory=dict)
+    webhook_errors: list[str] = field(default_factory=list)
+
+    @property
+    def degraded(self) -> dict[str, str]:
+        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
+                if h.get("status") == "degraded"}
+
+    def add_batch(self, batch: RecheckReport) -> None:
+        self.results.extend(batch.results)
+        self.transitions.extend(batch.transitions)
+        for name, health in batch.platform_health.items():
+            known = self.platform_health.get(name)
+            if known is None or known.get("status") != "degraded":
+                self.platform_health[name] = health
+
+
+def claim(store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float) -> list[int]:
+    """Lease up to ``limit`` due posts that no live lease holds; their ids."""
+    free = or_(col(Post.lease_until).is_(None), col(Post.lease_until) < now)
+    candidates = (select(Post.id).where(col(Post.next_check_at) <= now, free)
+                  .order_by(col(Post.next_check_at)).limit(limit))
+    if not store.is_sqlite:
+        candidates = candidates.with_for_update(skip_locked=True)
+    statement = (update(Post).where(col(Post.id).in_(candidates))
+                 .values(lease_owner=worker_id, lease_until=now + timedelta(seconds=lease_seconds))
+                 .returning(Post.id))
+    with store.session(write=True) as session:
+        ids = [row[0] for row in session.execute(statement)]
+        session.commit()
+    return sorted(ids)
+
+
+def due_count(store: Store, now: datetime) -> int:
+    """Posts due now, leased or not (a worker with --once waits for others' leases)."""
+    with store.session() as session:
+        return session.exec(select(func.count()).select_from(Post).where(col(Post.next_check_at) <= now)).one()
+
+
+async def run_worker(
+    settings: Settings,
+    store: Store,
+    worker_id: str,
+    once: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    stop: asyncio.Event | None = None,
+    progress: Callable[[CheckResult], None] | None = None,
+) -> WorkerReport:
+    """Claim and check due posts until stopped (or, with ``once``, until none is due)."""
+    check_worker_id(worker_id)
+    report = WorkerReport(worker_id)
+    await asyncio.to_thread(repair_torn_files, store)
+    writer = WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock, tag=worker_id)
+    async with open_run(settings, store, transport=transport, clock=clock, writer=writer) as observer:
+        while stop is None or not stop.is_set():
+            now = clock()
+            ids = await asyncio.to_thread(claim, store, worker_id, now, settings.worker_batch, settings.lease_seconds)
+            if ids:
+                report.claimed += len(ids)
+                # Each batch is a run of its own: its platforms' controls are checked first, and
+                # its guards count its answers (issue 11).
+                run_id = await asyncio.to_thread(start_run, store, "worker", now)
+                checker = Rechecker(settings, store, observer, run_id, progress, worker_id=worker_id, clock=clock)
+                await checker.check_all(ids)
+                await asyncio.to_thread(finish_run, store, run_id, checker.report, clock())
+                report.add_batch(checker.report)
+                if settings.webhook_url:
+                    report.webhook_errors += await notify(settings.webhook_url, checker.report)
+                continue
+            if once and await asyncio.to_thread(due_count, store, now) == 0:
+                break
+            await _pause(settings.worker_poll if not once else min(settings.worker_poll, 1.0), stop)
+    return report
+
+
+async def _pause(seconds: float, stop: asyncio.Event | None) -> None:
+    if stop is None:
+        await asyncio.sleep(seconds)
+        return
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass

@@ -1,0 +1,6 @@
+"""For tests and the demo: the local simulator of the platforms, and the demo's story.
+
+The simulator is the model of the platforms that archiver is tested against, so it never
+imports archiver's own platform code (its tokens, its URL rules): a regression there must
+fail a test, not pass it by agreement.
+"""

@@ -1,0 +1,126 @@
+"""Verify the archive: every record the database names, and every WARC file, against what
+was recorded when they were written.
+
+A record is checked at its offset: it must be the record the database names
+(same WARC-Record-ID), carry the payload digest recorded for it, and its
+block and payload digests must match its bytes (warcio's digest checker). A
+closed file's SHA-256 must match the one recorded when it was closed. Any
+mismatch — tampering, a truncated or missing file — is listed.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import col, select
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from archiver.runs.session import file_sha256
+from archiver.store import Store, WarcFile, WarcRecord
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str          # missing_file | file_changed | unreadable | wrong_record | digest_mismatch
+    warc_file: str
+    offset: int | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"warcs/{self.warc_file}" + (f" @{self.offset}" if self.offset is not None else "")
+        return f"{self.kind}: {where}: {self.detail}"
+
+
+@dataclass
+class VerifyReport:
+    files: int = 0
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    untracked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, object]:
+        return {"ok": self.ok, "files": self.files, "records": self.records,
+                "problems": [p.__dict__ for p in self.problems], "untracked_files": self.untracked}
+
+
+def verify(store: Store) -> VerifyReport:
+    report = VerifyReport()
+    with store.session() as session:
+        files = {f.name: f for f in session.exec(select(WarcFile))}
+        records: dict[str, list[WarcRecord]] = defaultdict(list)
+        for rec in session.exec(select(WarcRecord).order_by(col(WarcRecord.warc_file), col(WarcRecord.offset))):
+            records[rec.warc_file].append(rec)
+    for name in sorted(set(files) | set(records)):
+        path = store.warc_path(name, fresh=True)
+        report.files += 1
+        if path is None:
+            report.problems.append(Problem("missing_file", name, None, "the file is gone"))
+            report.records += len(records.get(name, []))
+            continue
+        known = files.get(name)
+        if known is not None and known.sha256:
+            actual = file_sha256(path)
+            if actual != known.sha256:
+                report.problems.append(Problem(
+                    "file_changed", name, None, f"SHA-256 is {actual}, recorded {known.sha256}"))
+        for rec in records.get(name, []):
+            report.records += 1
+            problem = check_record(path, rec)
+            if problem:
+                report.problems.append(problem)
+    on_disk = {p.name for p in store.warc_dir.glob("*.warc.gz")}
+    report.untracked = sorted(on_disk - set(files) - set(records))
+    return report
+
+
+def check_record(path: Path, rec: WarcRecord) -> Problem | None:
+    """Check one record: a whole gzip member where the database says, the right record, right digests."""
+    def problem(kind: str, detail: str) -> Problem:
+        return Problem(kind, rec.warc_file, rec.offset, detail)
+
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(rec.offset)
+            member = fh.read(rec.length)
+    except OSError as exc:
+        return problem("unreadable", f"{exc.strerror or exc}")
+    if len(member) < rec.length:
+        return problem("unreadable", f"the file ends inside this record ({len(member)} of {rec.length} bytes)")
+    # Each record is one gzip member (see warc.py): it must end exactly where it should.
+    decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        decoder.decompress(member)
+    except zlib.error as exc:
+        return problem("unreadable", f"the record's gzip data is damaged: {exc}")
+    if not decoder.eof or decoder.unused_data:
+        return problem("unreadable", "the record's gzip member is incomplete or overruns its length")
+    try:
+        record = next(ArchiveIterator(io.BytesIO(member), check_digests=True), None)
+        if record is None:
+            return problem("unreadable", "no record at this offset")
+        stream = record.content_stream()
+        while stream.read(1024 * 1024):
+            pass
+    except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as exc:
+        return problem("unreadable", f"{type(exc).__name__}: {exc}")
+    headers = record.rec_headers
+    record_id = headers.get_header("WARC-Record-ID")
+    if record_id != rec.record_id:
+        return problem("wrong_record", f"found {record_id}, the database names {rec.record_id}")
+    if not headers.get_header("WARC-Block-Digest"):
+        return problem("digest_mismatch", "the record has no WARC-Block-Digest")
+    payload = headers.get_header("WARC-Payload-Digest")
+    if rec.payload_digest and payload != rec.payload_digest:
+        return problem("digest_mismatch", f"WARC-Payload-Digest is {payload}, recorded {rec.payload_digest}")
+    if record.digest_checker.passed is False:
+        return problem("digest_mismatch", "; ".join(str(p) for p in record.digest_checker.problems))
+    return None
