@@ -126,9 +126,8 @@ class Settings:
     worker_poll: float = field(default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"})
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
     cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
-    facebook_oembed_token: str = field(
-        default="", metadata={"env": "ARCHIVER_FACEBOOK_OEMBED_TOKEN"}
-    )
+    # Every other ARCHIVER_* variable, for the platforms to read their own settings from.
+    extras: tuple[tuple[str, str], ...] = field(default=(), metadata={"env": ""})
     # Controls (issue 11): None means each platform's own defaults (`platforms.default_controls`).
     controls: tuple[str, ...] | None = field(
         default=None, metadata={"env": "ARCHIVER_CONTROLS", "parse": parse_url_list})
@@ -156,6 +155,12 @@ class Settings:
                 what = "a number above 0" if check == "positive" else "a number of 0 or more"
                 raise InputError(f"{f.metadata['env']}={value!r} is not valid: it must be {what}")
 
+    @property
+    def options(self) -> dict[str, str]:
+        """The ``ARCHIVER_*`` variables no field here reads: the platforms' own settings
+        (`archiver.platforms.base.PlatformSetting`), by variable name."""
+        return dict(self.extras)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         """Read every ``ARCHIVER_*`` variable; explicit ``overrides`` win."""
@@ -163,6 +168,8 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             name = f.metadata["env"]
+            if not name:
+                continue
             raw = environ.get(name)
             if raw is None or raw == "":
                 continue
@@ -180,6 +187,8 @@ class Settings:
                     values[f.name] = raw
             except ValueError as exc:
                 raise InputError(f"{name}={raw!r} is not valid: {exc}") from None
+        known = set(env_names())
+        values["extras"] = tuple(sorted((k, v) for k, v in environ.items() if k.startswith("ARCHIVER_") and k not in known))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -211,5 +220,5 @@ class Settings:
 
 
 def env_names() -> list[str]:
-    """Every environment variable archiver reads."""
-    return [f.metadata["env"] for f in fields(Settings)]
+    """Every environment variable `Settings` reads (the platforms read their own besides)."""
+    return [f.metadata["env"] for f in fields(Settings) if f.metadata["env"]]

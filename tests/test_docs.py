@@ -10,6 +10,7 @@ import pytest
 import typer
 
 from archiver.cli import app
+from archiver import platforms
 from archiver.config import env_names
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -62,7 +63,7 @@ def test_readme_commands_are_real(line):
     check_command(line)
 
 
-@pytest.mark.parametrize("name", env_names())
+@pytest.mark.parametrize("name", env_names() + [s.env for s in platforms.settings()])
 def test_every_setting_is_in_the_readme(name):
     assert f"`{name}`" in README
 

@@ -87,3 +87,17 @@ def is_edit(old_text: str | None, old_media: Iterable[tuple[str, str]],
             new_text: str | None, new_media: Iterable[tuple[str, str]]) -> bool:
     """Whether a new capture is an edit of the old one (see the module's docstring)."""
     return not same_text(old_text, new_text) or media_identities(old_media) != media_identities(new_media)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: object) -> object:
+    """``value`` (decoded JSON) with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value

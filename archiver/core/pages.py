@@ -21,6 +21,8 @@ from typing import Any, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from archiver.core.content import without_surrogates
+
 MAX_LINKS = 10_000
 # Real pages seen so far are under 2 MB of text; the rest of a longer page is not parsed.
 MAX_PARSE_CHARS = 4_000_000
@@ -204,8 +206,6 @@ class PageMeta:
     @cached_property
     def ld_json(self) -> list[Any]:
         found = []
-        from archiver.platforms.base import without_surrogates
-
         for text in self.ld_json_texts:
             try:
                 found.append(without_surrogates(json.loads(text)))
@@ -215,33 +215,14 @@ class PageMeta:
 
     @cached_property
     def links(self) -> list[str]:
-        """``href``s of links outside embeds, first first."""
-        return self._links_and_embeds[0]
+        """The ``href`` of every link, first first (at most `MAX_LINKS`)."""
+        return [(node.attributes.get("href") or "").strip() for node in self.document.css("a[href]")[:MAX_LINKS]]
 
     @cached_property
-    def embeds(self) -> list[str]:
-        """What the page embeds: links inside tweet embeds, iframes, Facebook's plugin divs."""
-        return self._links_and_embeds[1]
-
-    @cached_property
-    def _links_and_embeds(self) -> tuple[list[str], list[str]]:
-        links: list[str] = []
-        embeds: list[str] = []
-        quoted = {n.mem_id for n in self.document.css(
-            "blockquote.twitter-tweet a[href], blockquote.twitter-video a[href]")}
-        selector = "a[href], iframe[src], embed[src], div.fb-post[data-href], div.fb-video[data-href]"
-        for node in self.document.css(selector):
-            if len(links) + len(embeds) >= MAX_LINKS:
-                break
-            attrs = node.attributes
-            if node.tag == "a":
-                bucket = embeds if node.mem_id in quoted else links
-                bucket.append((attrs.get("href") or "").strip())
-            elif node.tag in ("iframe", "embed"):
-                embeds.append((attrs.get("src") or "").strip())
-            else:
-                embeds.append((attrs.get("data-href") or "").strip())
-        return links, embeds
+    def frames(self) -> list[str]:
+        """What the page frames in: the ``src`` of its iframes and embeds (embedded posts, often)."""
+        nodes = self.document.css("iframe[src], embed[src]")[:MAX_LINKS]
+        return [(node.attributes.get("src") or "").strip() for node in nodes]
 
     def scripts(self) -> Iterator[str]:
         """The text of each inline script (where pages carry their JSON payloads)."""

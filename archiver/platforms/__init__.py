@@ -1,72 +1,132 @@
-"""The platforms archiver knows, and `recognise`, which picks one for a URL.
+"""The platforms archiver knows: one registry, and `recognise`, which picks one for a URL.
 
-Hosts are matched exactly (``"x.com" in host`` would also match
-``dropbox.com``): each module lists its own hosts.
+Each platform is a module providing a `Platform` (see `archiver.platforms.base`), listed
+here once; every other part of archiver asks the registry, never a platform by name.
+Hosts are matched exactly by each platform (``"x.com" in host`` would also match
+``dropbox.com``). Any URL no platform claims is a web page (`web`, the fallback).
 """
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Mapping
+from typing import Iterable, Mapping
 
-from archiver.errors import UnsupportedURL
+from archiver.core.status import Classification
 from archiver.core.urls import WebURL, parse_url
+from archiver.errors import UnsupportedURL
 from archiver.platforms import facebook, twitter, web
-from archiver.platforms.base import FetchRequest, Media, PostData, PostRef, Purpose, Response
+from archiver.platforms.base import (
+    FetchRequest,
+    Media,
+    Platform,
+    PlatformSetting,
+    PostData,
+    PostRef,
+    Purpose,
+    Response,
+)
 
-PLATFORMS: dict[str, ModuleType] = {m.NAME: m for m in (twitter, facebook, web)}
+_PLATFORMS: list[Platform] = [twitter.PLATFORM, facebook.PLATFORM]
+FALLBACK: Platform = web.PLATFORM
+
+
+def register(platform: Platform) -> None:
+    """Add a platform (before the fallback); a platform of the same name is replaced."""
+    unregister(platform.name)
+    _PLATFORMS.append(platform)
+
+
+def unregister(name: str) -> None:
+    _PLATFORMS[:] = [p for p in _PLATFORMS if p.name != name]
+
+
+def all_platforms() -> list[Platform]:
+    return [*_PLATFORMS, FALLBACK]
+
+
+def get(name: str) -> Platform:
+    for platform in all_platforms():
+        if platform.name == name:
+            return platform
+    raise UnsupportedURL(f"unknown platform {name!r}")
 
 
 def recognise(text: str) -> PostRef:
     """The post a URL names, or `UnsupportedURL` saying why it names none."""
     url = parse_url(text)
-    for module in (twitter, facebook):
-        ref = module.recognise(url)
+    for platform in _PLATFORMS:
+        ref = platform.recognise(url)
         if ref is not None:
             return ref
-    return web.recognise(url)
+    ref = FALLBACK.recognise(url)
+    assert ref is not None
+    return ref
+
+
+def is_page(ref: PostRef) -> bool:
+    """Whether ``ref`` is a plain web page (the fallback), not a post of a platform."""
+    return ref.platform == FALLBACK.name
 
 
 def default_controls() -> tuple[str, ...]:
     """Every platform's own control posts, expected alive (issue 11)."""
-    return tuple(url for module in PLATFORMS.values() for url in getattr(module, "CONTROLS", ()))
+    return tuple(url for platform in all_platforms() for url in platform.controls)
 
 
-def platform_of(ref: PostRef) -> ModuleType:
-    try:
-        return PLATFORMS[ref.platform]
-    except KeyError:
-        raise UnsupportedURL(f"unknown platform {ref.platform!r}") from None
+def settings() -> list[PlatformSetting]:
+    """The settings platforms read on their own (their ``ARCHIVER_*`` variables)."""
+    return [setting for platform in all_platforms() for setting in platform.settings]
 
 
-def post_identity(platform: str, key: str, url: str) -> tuple[str, str]:
+def identity(platform: str, key: str, url: str) -> tuple[str, str]:
     """The platform's own id of a post and its kind (post, photo, video, reel, group_post, page…)."""
-    module = PLATFORMS.get(platform)
-    if module is None:
+    try:
+        return get(platform).identity(key, url)
+    except UnsupportedURL:
         return key, "post"
-    return module.post_identity(key, url)
 
 
-def plan(ref: PostRef, purpose: Purpose, facebook_oembed_token: str = "") -> list[FetchRequest]:
-    if ref.platform == facebook.NAME:
-        return facebook.plan(ref, purpose, facebook_oembed_token)
-    return platform_of(ref).plan(ref, purpose)
+def main_roles(platform: str) -> tuple[str, ...]:
+    try:
+        return get(platform).main_roles
+    except UnsupportedURL:
+        return ("page",)
+
+
+def plan(ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
+    return get(ref.platform).plan(ref, purpose, options)
 
 
 def parse(ref: PostRef, responses: Mapping[str, Response]) -> PostData:
-    return platform_of(ref).parse(ref, responses)
+    return get(ref.platform).parse(ref, responses)
 
 
-def classify(ref: PostRef, responses: Mapping[str, Response]):
-    return platform_of(ref).classify(responses)
+def classify(ref: PostRef, responses: Mapping[str, Response]) -> Classification:
+    return get(ref.platform).classify(ref, responses)
 
 
 def followups(ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
               purpose: Purpose) -> list[FetchRequest]:
-    return platform_of(ref).followups(ref, responses, data, purpose)
+    return get(ref.platform).followups(ref, responses, data, purpose)
+
+
+def embedded_posts(page: "object") -> Iterable[str]:
+    """Every platform's embedded posts in a page (`archiver.core.pages.PageMeta`)."""
+    for platform in _PLATFORMS:
+        yield from platform.embedded(page)  # type: ignore[arg-type]
+
+
+def unwrap_embed(url: str) -> str:
+    """The post an embed frame shows, for whichever platform's frame it is; else ``url``."""
+    for platform in _PLATFORMS:
+        found = platform.unwrap(url)
+        if found:
+            return found
+    return url
 
 
 __all__ = [
-    "FetchRequest", "Media", "PostData", "PostRef", "Purpose", "Response", "PLATFORMS",
-    "recognise", "plan", "parse", "classify", "followups", "parse_url", "WebURL", "post_identity", "default_controls",
+    "FALLBACK", "FetchRequest", "Media", "Platform", "PlatformSetting", "PostData", "PostRef", "Purpose",
+    "Response", "WebURL", "all_platforms", "classify", "default_controls", "embedded_posts", "followups", "get",
+    "identity", "is_page", "main_roles", "parse", "parse_url", "plan", "recognise", "register", "settings",
+    "unregister", "unwrap_embed",
 ]

@@ -1,8 +1,11 @@
-"""The data a platform module works on. Platforms are pure: no I/O here.
+"""What a platform is (`Platform`) and the data it works on. Platforms are pure: no I/O here.
 
 A platform turns a `WebURL` into a `PostRef` (`recognise`), a `PostRef` into
 the requests to make (`plan`), the responses into a `PostData` (`parse`),
 and the responses into an outcome (`classify`). The fetcher does the I/O.
+
+Adding a platform is one module that provides a `Platform` and one line in the
+registry (`archiver.platforms`); nothing else in archiver names a platform.
 """
 
 from __future__ import annotations
@@ -12,11 +15,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, Protocol
 
-from archiver.core.content import content_hash
+from archiver.core.content import content_hash, without_surrogates
 from archiver.errors import ArchiverError
-from archiver.core.urls import parse_url
+from archiver.core.status import Classification
+from archiver.core.urls import WebURL, parse_url
+
+if TYPE_CHECKING:
+    from archiver.core.pages import PageMeta
 
 
 class Purpose(str, Enum):
@@ -95,20 +102,6 @@ class Response:
         return without_surrogates(value) if b"\\u" in self.body else value
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def without_surrogates(value: object) -> object:
-    """``value`` (decoded JSON) with every lone surrogate in its strings replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
-    if isinstance(value, list):
-        return [without_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
-    return value
-
-
 def parse_time(value: object) -> datetime | None:
     """An ISO 8601 time as aware UTC; None for anything else, offsets out of range included."""
     if not isinstance(value, str) or not value.strip():
@@ -174,3 +167,50 @@ class PostData:
 
     def has_content(self) -> bool:
         return bool(self.text or self.media or self.author)
+
+
+@dataclass(frozen=True)
+class PlatformSetting:
+    """A setting only one platform reads: its ``ARCHIVER_*`` variable, default and meaning."""
+
+    env: str
+    default: str
+    help: str
+
+
+class Platform(Protocol):
+    """What archiver needs of a platform. Every method is pure: text and bytes in, data out."""
+
+    name: str
+    # Roles of the responses that stand for the post, best first (its archived versions,
+    # the report's evidence, the WACZ page).
+    main_roles: tuple[str, ...]
+    # Posts known to be alive, checked before a run trusts a "gone" (issue 11).
+    controls: tuple[str, ...]
+    settings: tuple[PlatformSetting, ...]
+
+    def recognise(self, url: WebURL) -> PostRef | None:
+        """The post ``url`` names on this platform, None when it is another platform's, or
+        `UnsupportedURL` when it is this platform's but names no post."""
+
+    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
+        """The requests to make; ``options`` holds the values of this platform's `settings`."""
+
+    def followups(self, ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
+                  purpose: Purpose) -> list[FetchRequest]:
+        """More requests, once the first answers are in (media; an account probe)."""
+
+    def parse(self, ref: PostRef, responses: Mapping[str, Response]) -> PostData:
+        """What the answers say the post said; every field may stay empty."""
+
+    def classify(self, ref: PostRef, responses: Mapping[str, Response]) -> Classification:
+        """The outcome of the look, with its evidence. Total: an unknown shape is an error."""
+
+    def identity(self, key: str, url: str) -> tuple[str, str]:
+        """The platform's own id of a post, and its kind (post, photo, video, reel, page…)."""
+
+    def embedded(self, page: "PageMeta") -> list[str]:
+        """Posts of this platform a page embeds in the platform's own markup."""
+
+    def unwrap(self, url: str) -> str | None:
+        """The post an embed frame of this platform shows (its plugin URL), or None."""

@@ -22,13 +22,13 @@ import copy
 import functools
 from dataclasses import dataclass
 from typing import Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from archiver.errors import UnsupportedURL
-from archiver.core.pages import MAX_PARSE_CHARS, decode_html
+from archiver.core.pages import MAX_PARSE_CHARS, PageMeta, decode_html
 from archiver.core.status import Classification, Outcome, Signal
 from archiver.core.urls import WebURL, parse_url
-from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
+from archiver.platforms.base import FetchRequest, PlatformSetting, PostData, PostRef, Purpose, Response
 from archiver.platforms.facebook_page import Reading, normalise_phrase, phrase_hits, read_post_page
 
 NAME = "facebook"
@@ -145,6 +145,11 @@ def post_identity(key: str, url: str) -> tuple[str, str]:
     if kind == "video" and "/reel/" in url:
         kind = "reel"
     return rest.rsplit(":", 1)[-1] if rest else key, kind
+
+
+OEMBED_TOKEN = PlatformSetting(
+    "ARCHIVER_FACEBOOK_OEMBED_TOKEN", "",
+    "an app token for Facebook's oEmbed endpoint; sent as an `Authorization` header, never written to a WARC")
 
 
 def plan(ref: PostRef, purpose: Purpose, oembed_token: str = "") -> list[FetchRequest]:
@@ -361,3 +366,51 @@ def _key_hint(page: Response) -> str:
     except (UnsupportedURL, ValueError):
         ref = None
     return ref.key if ref is not None else ""
+
+
+# --- the platform --------------------------------------------------------
+
+_EMBEDS = "div.fb-post[data-href], div.fb-video[data-href]"
+_PLUGINS = ("/plugins/post.php", "/plugins/video.php")
+
+
+class Facebook:
+    """Facebook, as `archiver.platforms.base.Platform`."""
+
+    name = NAME
+    main_roles = ("page",)
+    controls = CONTROLS
+    settings = (OEMBED_TOKEN,)
+
+    def recognise(self, url: WebURL) -> PostRef | None:
+        return recognise(url)
+
+    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
+        return plan(ref, purpose, options.get(OEMBED_TOKEN.env, ""))
+
+    def followups(self, ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
+                  purpose: Purpose) -> list[FetchRequest]:
+        return followups(ref, responses, data, purpose)
+
+    def parse(self, ref: PostRef, responses: Mapping[str, Response]) -> PostData:
+        return parse(ref, responses)
+
+    def classify(self, ref: PostRef, responses: Mapping[str, Response]) -> Classification:
+        return classify(responses)
+
+    def identity(self, key: str, url: str) -> tuple[str, str]:
+        return post_identity(key, url)
+
+    def embedded(self, page: PageMeta) -> list[str]:
+        """Posts in Facebook's embed markup (``<div class="fb-post" data-href=…>``)."""
+        return [(node.attributes.get("data-href") or "").strip() for node in page.document.css(_EMBEDS)]
+
+    def unwrap(self, url: str) -> str | None:
+        """Facebook's plugin frames (``/plugins/post.php?href=…``) show the post ``href``."""
+        parts = urlsplit(url)
+        if (parts.hostname or "").lower() in ("www.facebook.com", "facebook.com") and parts.path in _PLUGINS:
+            return parse_qs(parts.query).get("href", [None])[0]
+        return None
+
+
+PLATFORM = Facebook()

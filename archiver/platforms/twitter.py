@@ -23,13 +23,23 @@ import math
 import re
 from datetime import datetime, timezone
 from typing import Mapping
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 from archiver.errors import UnsupportedURL
-from archiver.core.pages import read_page, text_of
+from archiver.core.pages import PageMeta, read_page, text_of
 from archiver.core.status import Certainty, Classification, Outcome, Signal
 from archiver.core.urls import WebURL
-from archiver.platforms.base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
+from archiver.platforms.base import (
+    FetchRequest,
+    Media,
+    PlatformSetting,
+    PostData,
+    PostRef,
+    Purpose,
+    Response,
+    parse_time,
+    safe_url,
+)
 from archiver.platforms.jsnumber import to_radix_string
 
 NAME = "twitter"
@@ -491,3 +501,52 @@ def _handle(value: object) -> str | None:
 
 def _tweet_id(value: object) -> str | None:
     return value if isinstance(value, str) and _ID.match(value) else None
+
+
+# --- the platform --------------------------------------------------------
+
+_EMBED_LINKS = "blockquote.twitter-tweet a[href], blockquote.twitter-video a[href]"
+
+
+class Twitter:
+    """X (Twitter), as `archiver.platforms.base.Platform`."""
+
+    name = NAME
+    main_roles = ("syndication", "oembed", "page")
+    controls = CONTROLS
+    settings: tuple[PlatformSetting, ...] = ()
+
+    def recognise(self, url: WebURL) -> PostRef | None:
+        return recognise(url)
+
+    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
+        return plan(ref, purpose)
+
+    def followups(self, ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
+                  purpose: Purpose) -> list[FetchRequest]:
+        return followups(ref, responses, data, purpose)
+
+    def parse(self, ref: PostRef, responses: Mapping[str, Response]) -> PostData:
+        return parse(ref, responses)
+
+    def classify(self, ref: PostRef, responses: Mapping[str, Response]) -> Classification:
+        return classify(responses)
+
+    def identity(self, key: str, url: str) -> tuple[str, str]:
+        return post_identity(key, url)
+
+    def embedded(self, page: PageMeta) -> list[str]:
+        """The links inside embedded-tweet blockquotes (``blockquote.twitter-tweet``)."""
+        return [(node.attributes.get("href") or "").strip() for node in page.document.css(_EMBED_LINKS)]
+
+    def unwrap(self, url: str) -> str | None:
+        """X's embed frame (``platform.twitter.com/embed/Tweet.html?id=…``) shows the tweet ``id``."""
+        parts = urlsplit(url)
+        tweet_id = parse_qs(parts.query).get("id", [""])[0]
+        if (parts.hostname or "").lower() == "platform.twitter.com" and parts.path.startswith("/embed/") \
+                and _ID.match(tweet_id):
+            return f"https://x.com/i/web/status/{tweet_id}"
+        return None
+
+
+PLATFORM = Twitter()

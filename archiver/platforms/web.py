@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import urljoin
 
-from archiver.core.pages import decode_html, read_page
+from archiver.core.pages import PageMeta, decode_html, read_page
 from archiver.core.status import Classification, Outcome, Signal
 from archiver.errors import UnsupportedURL
 from archiver.core.urls import WebURL
-from archiver.platforms.base import FetchRequest, Media, PostData, PostRef, Purpose, Response, parse_time, safe_url
+from archiver.platforms.base import (
+    FetchRequest,
+    Media,
+    PlatformSetting,
+    PostData,
+    PostRef,
+    Purpose,
+    Response,
+    parse_time,
+    safe_url,
+)
 
 NAME = "web"
 
@@ -91,3 +101,40 @@ def classify(responses: Mapping[str, Response]) -> Classification:
         return Classification(Outcome.LOGIN_WALL, sig, "access refused; nothing learned about the page")
     why = page.problem or f"HTTP {status}"
     return Classification(Outcome.ERROR, sig, f"the page could not be read: {why}")
+
+
+class Web:
+    """Any other page, as `archiver.platforms.base.Platform`: the registry's fallback."""
+
+    name = NAME
+    main_roles = ("page",)
+    controls = CONTROLS
+    settings: tuple[PlatformSetting, ...] = ()
+
+    def recognise(self, url: WebURL) -> PostRef | None:
+        return recognise(url)
+
+    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
+        return plan(ref, purpose)
+
+    def followups(self, ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
+                  purpose: Purpose) -> list[FetchRequest]:
+        return followups(ref, responses, data, purpose)
+
+    def parse(self, ref: PostRef, responses: Mapping[str, Response]) -> PostData:
+        return parse(ref, responses)
+
+    def classify(self, ref: PostRef, responses: Mapping[str, Response]) -> Classification:
+        return classify(responses)
+
+    def identity(self, key: str, url: str) -> tuple[str, str]:
+        return post_identity(key, url)
+
+    def embedded(self, page: PageMeta) -> list[str]:
+        return []
+
+    def unwrap(self, url: str) -> str | None:
+        return None
+
+
+PLATFORM = Web()

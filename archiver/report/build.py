@@ -244,7 +244,7 @@ def _status_counts(session: Session) -> dict[str, int]:
 def _report_post(store: Store, session: Session, post: Post, sha: dict[str, str | None],
                  with_media: bool) -> ReportPost:
     observations = observations_of(session, post.id)
-    own_id, kind = platforms.post_identity(post.platform, post.post_key, post.url)
+    own_id, kind = platforms.identity(post.platform, post.post_key, post.url)
     gone = [o for o in observations if o.outcome.kind is OutcomeKind.GONE]
     certainty = json.loads(gone[-1].evidence_json or "{}").get("certainty") if gone else None
     item = ReportPost(
@@ -297,7 +297,7 @@ def _archived_text(store: Store, post: Post, record: WarcRecord) -> str | None:
         raise WarcError(f"the record at {record.warc_file}:{record.offset} is not the one the database names")
     headers = {k.lower(): v for k, v in (http or {}).items()}
     response = Response(record.role, record.target_uri, record.http_status, headers, body, final_url=post.url)
-    ref = PostRef(post.platform, post.post_key, post.url, handle=post.author if post.platform == "twitter" else None)
+    ref = PostRef(post.platform, post.post_key, post.url, handle=post.author)
     return platforms.parse(ref, {record.role: response}).text
 
 

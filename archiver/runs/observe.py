@@ -21,9 +21,6 @@ from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Re
 from archiver.core.status import Classification, Outcome, Signal
 from archiver.warc.writer import RecordRef, RevisitOf, WarcWriter, payload_digest
 
-# Role of the response that best stands for the post, per platform, in order.
-MAIN_ROLES = {"twitter": ("syndication", "oembed", "page"), "facebook": ("page",), "web": ("page",)}
-
 # For some URLs, the last full response recorded for each: its payload digest and where it is.
 LastResponses = Callable[[list[str]], dict[str, tuple[str, RevisitOf]]]
 RECENT_RESPONSES = 2048
@@ -113,7 +110,7 @@ class Observer:
                               held=held)
                 await self._write_metadata(visit)
                 return visit
-        requests = platforms.plan(ref, purpose, self.settings.facebook_oembed_token)
+        requests = platforms.plan(ref, purpose, self.settings.options)
         responses = await self._fetch_all(requests, written, attempts, grants)
         failure = ""
         data: PostData | None = None
@@ -271,7 +268,7 @@ class Observer:
 
 def main_record(ref: PostRef, written: list[WrittenRecord]) -> RecordRef | None:
     """The record that best stands for the post: a full response of its main endpoint if any."""
-    for role in MAIN_ROLES.get(ref.platform, ("page",)):
+    for role in platforms.main_roles(ref.platform):
         candidates = [w.ref for w in written if w.role == role]
         full = [r for r in candidates if r.warc_type == "response"]
         if full or candidates:

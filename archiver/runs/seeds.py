@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from archiver import platforms
 from archiver.errors import SeedFileError, UnsupportedURL
@@ -49,30 +49,20 @@ def read_seed_file(path: Path) -> Iterator[SeedLine]:
 
 
 def post_links(html: str, base_url: str) -> list[str]:
-    """Tweets and Facebook posts a page links to or embeds, first mention first, once each."""
+    """The posts a page embeds (each platform's embed markup and frames) or links to, first
+    mention first, once each. Plain web pages it links to are not taken."""
     page = read_page(html)
     found: list[str] = []
     seen: set[str] = set()
-    for href in page.embeds + page.links:
+    mentions = [*platforms.embedded_posts(page), *map(platforms.unwrap_embed, page.frames), *page.links]
+    for href in mentions:
         try:
-            absolute = _embedded_target(urljoin(base_url, href))
+            absolute = platforms.unwrap_embed(urljoin(base_url, href))
             ref = platforms.recognise(absolute)
         except (UnsupportedURL, ValueError):
             continue
-        if ref.platform == "web" or ref.ref in seen:
+        if platforms.is_page(ref) or ref.ref in seen:
             continue
         seen.add(ref.ref)
         found.append(absolute)
     return found
-
-
-def _embedded_target(url: str) -> str:
-    """The post an embed iframe shows: Facebook's plugins take ``href``, X's embed takes ``id``."""
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    host = (parts.hostname or "").lower()
-    if host in ("www.facebook.com", "facebook.com") and parts.path in ("/plugins/post.php", "/plugins/video.php"):
-        return query.get("href", [url])[0]
-    if host == "platform.twitter.com" and parts.path.startswith("/embed/") and query.get("id", [""])[0].isdigit():
-        return f"https://x.com/i/web/status/{query['id'][0]}"
-    return url

@@ -14,7 +14,7 @@ from archiver.config import Settings
 from archiver.core.content import content_hash, is_edit, normalise_text
 from archiver.errors import InputError, LeaseLost, UnsupportedURL
 from archiver.runs.observe import Visit
-from archiver.platforms import post_identity, recognise
+from archiver.platforms import identity, recognise
 from archiver.platforms.base import Media, PostData, PostRef
 from archiver.core.schedule import next_check_at
 from archiver.core.status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
@@ -102,11 +102,10 @@ def post_to_check(connection: Connection, post_id: int) -> tuple[PostRef, KnownC
     row = connection.execute(_TO_CHECK, {"post_id": post_id}).first()
     if row is None:
         return None
-    handle = row.author if row.platform == "twitter" else None
     known = None
     if row.content_hash:
         known = KnownContent(row.content_hash, row.text, _media_pairs(row.media_json))
-    return PostRef(row.platform, row.post_key, row.url, handle=handle), known
+    return PostRef(row.platform, row.post_key, row.url, handle=row.author), known
 
 
 def _media_pairs(media_json: str | None) -> list[tuple[str, str]]:
@@ -236,8 +235,8 @@ def _update_content(post: Post, visit: Visit, replace_text: bool) -> None:
     post.media_json = json.dumps([{"url": m.url, "kind": m.kind} for m in data.media])
     post.quoted_id = data.quoted_id or post.quoted_id
     post.reply_to_id = data.reply_to_id or post.reply_to_id
-    if data.canonical_url and visit.ref.platform == "twitter":
-        post.url = data.canonical_url
+    if data.canonical_url:
+        post.url = data.canonical_url  # a platform may know a better one (the author's handle in it)
 
 
 # Column widths of the post table: a value from the network longer than its column is cut, not
@@ -411,7 +410,7 @@ def post_json(session: Session, post: Post, full: bool = False) -> dict[str, obj
         for obs, rec in captures_of(session, post.id)
     ]
     media = [Media(**m) for m in json.loads(post.media_json or "[]")]
-    own_id, kind = post_identity(post.platform, post.post_key, post.url)
+    own_id, kind = identity(post.platform, post.post_key, post.url)
     data: dict[str, object] = {
         "id": post.id,
         "platform": post.platform,

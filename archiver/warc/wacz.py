@@ -18,11 +18,11 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from archiver import platforms
 from archiver.errors import ArchiverError
 from archiver.store import Observation, Post, Store, WarcRecord
 from archiver.store.queries import iso
 
-PAGE_ROLES = ("page", "syndication", "oembed")
 
 
 @dataclass
@@ -49,7 +49,7 @@ def export_wacz(store: Store, output: Path, post_ids: list[int] | None = None) -
             if uris:
                 files.update(session.exec(select(WarcRecord.warc_file).where(
                     col(WarcRecord.target_uri).in_(uris), WarcRecord.warc_type == "response")))
-            page = _page_record(records)
+            page = _page_record(records, post.platform)
             if page is not None:
                 title = " ".join(((post.author and f"@{post.author}: ") or "").split() + (post.text or "").split())
                 pages.append({"url": page.target_uri, "title": title[:200] or post.url, "ts": iso(page.recorded_at),
@@ -66,9 +66,9 @@ def export_wacz(store: Store, output: Path, post_ids: list[int] | None = None) -
     return ExportResult(output, len(pages), sorted(files))
 
 
-def _page_record(records: list[WarcRecord]) -> WarcRecord | None:
+def _page_record(records: list[WarcRecord], platform: str) -> WarcRecord | None:
     full = [r for r in records if r.warc_type == "response" and r.http_status == 200]
-    for role in PAGE_ROLES:
+    for role in ("page", *platforms.main_roles(platform)):
         for rec in reversed(full):
             if rec.role == role:
                 return rec

@@ -299,7 +299,7 @@ def test_media_identity_survives_resigned_and_resized_urls(one, other):
     ],
 )
 def test_post_id_is_facebooks_own_and_kind_is_its_own_field(url, post_id, kind):
-    from archiver.platforms import post_identity
+    from archiver.platforms import identity as post_identity
 
     ref = recognise(url)
     assert post_identity(ref.platform, ref.key, ref.url) == (post_id, kind)
