@@ -106,7 +106,7 @@ def root(
 
 @app.command()
 def capture(
-    urls: Optional[List[str]] = typer.Argument(None, help="Post URLs (tweets, Facebook posts, any web page)."),
+    urls: Optional[List[str]] = typer.Argument(None, help="Post URLs (of any platform archiver knows, or any web page)."),
     from_file: Optional[List[Path]] = typer.Option(
         None, "--from-file", help="A seed list: one URL a line, # comments. Repeatable."
     ),
@@ -208,7 +208,7 @@ def list_posts(
 
 @app.command()
 def show(
-    post: str = typer.Argument(..., help="Internal id, a post URL in any recognised form, or twitter:{id}."),
+    post: str = typer.Argument(..., help="Internal id, a post URL in any recognised form, or platform:id."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object on stdout."),
 ) -> None:
     """Show one post, its captures and its timeline of observations."""
@@ -251,7 +251,7 @@ def show(
 @app.command()
 def recheck(
     check_all: bool = typer.Option(False, "--all", help="Check every post now, due or not."),
-    posts: Optional[List[str]] = typer.Option(None, "--post", help="Check this post now (id, URL or twitter:{id}). Repeatable."),
+    posts: Optional[List[str]] = typer.Option(None, "--post", help="Check this post now (id, URL or platform:id). Repeatable."),
     wait: bool = typer.Option(False, "--wait", help="If another run is going, wait for it instead of stopping."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's result as JSON on stdout."),
 ) -> None:
@@ -400,7 +400,7 @@ def write_output(path: Path, body: bytes, default_name: str) -> Path:
 
 @export_app.command("wacz")
 def export_wacz(
-    posts: Optional[List[str]] = typer.Argument(None, help="Only these posts (id, URL or twitter:{id}); default all."),
+    posts: Optional[List[str]] = typer.Argument(None, help="Only these posts (id, URL or platform:id); default all."),
     output: Path = typer.Option(Path("archive.wacz"), "--output", help="The WACZ file to write."),
 ) -> None:
     """Package the archive (or some posts) as a WACZ for ReplayWeb.page."""

@@ -18,6 +18,9 @@ import unicodedata
 from typing import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# Parameters that identify the click, not the content (social networks' click ids and the
+# usual campaign tags): dropped from a post's links when texts are compared, and from a post's
+# URL by platforms whose post identity ignores them.
 TRACKING_PARAMS = frozenset(
     {"fbclid", "__tn__", "mibextid", "rdid", "share_url", "gclid", "igshid", "ref_src", "ref_url"})
 TRACKING_PREFIXES = ("utm_", "__cft__", "__xts__")

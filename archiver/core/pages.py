@@ -2,7 +2,7 @@
 
 Pages are parsed with lexbor (through selectolax), an HTML5 parser that never
 raises on broken markup. Python's own `html.parser` was quadratic on some
-hostile markup (a 200 KB Facebook-shaped page took 559 s of CPU, issue 10);
+hostile markup (a 200 KB page shaped like a social network's took 559 s of CPU, issue 10);
 lexbor is linear on that, but has quadratic corners of its own (tens of
 thousands of attributes on one element, or block elements nested tens of
 thousands deep), so a page is first cut to `MAX_PARSE_CHARS` and passed
@@ -232,8 +232,8 @@ class PageMeta:
                 yield text
 
     def hidden_fragments(self) -> Iterator[PageMeta]:
-        """Markup a page ships inside comments for its scripts to insert later (Facebook's
-        BigPipe ``<code><!-- … --></code>``, seen on m.facebook.com in 2021), parsed."""
+        """Markup a page ships inside comments for its scripts to insert later (BigPipe's
+        ``<code><!-- … --></code>``, seen on mobile pages of a social network in 2021), parsed."""
         for code in self.document.css("code"):
             for child in code.iter(include_text=True):
                 if child.is_comment_node and child.comment_content:

@@ -114,9 +114,9 @@ class Certainty(str, Enum):
 
     ``high``: the platform itself says so (a tombstone's words, HTTP 404/410 for
     a page, an account error code); ``medium``: inferred from several signals
-    (a tweet missing from syndication and oEmbed while its account is public);
-    ``low``: gone from view for a reason the signal cannot tell (Facebook's
-    "content isn't available").
+    (a post missing from every endpoint while its account is public);
+    ``low``: gone from view for a reason the signal cannot tell (a page saying
+    only that the content "isn't available").
     """
 
     HIGH = "high"

@@ -11,16 +11,10 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from archiver.core.content import TRACKING_PARAMS, TRACKING_PREFIXES
 from archiver.errors import UnsupportedURL
 
 MAX_URL_LENGTH = 4096
-
-# Parameters that identify the click, not the content (Facebook's and the
-# usual campaign tags). Dropping them makes two shares of one post one post.
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "__tn__", "mibextid", "rdid", "share_url", "gclid", "igshid", "ref_src", "ref_url"}
-)
-TRACKING_PREFIXES = ("utm_", "__cft__", "__xts__")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Platform health: a platform-wide change is never read as mass deletion (issue 11).
 
 The worst false alarms in this field came from platforms changing, not posts
-vanishing: when X moved its syndication endpoint in November 2022, every tweet
+vanishing: when a platform moved the endpoint tools read (November 2022), every post
 looked "not found" to the tools that used it. So before trusting a "gone", a run
 checks each platform it is about to check, three ways:
 

@@ -169,7 +169,7 @@ def record_visit(
         post.content_hash = _content_hash(post)
         post.last_captured_at = now
     if data is not None and post.created_at is None and data.created_at is not None:
-        post.created_at = data.created_at  # the snowflake time, even for a gone tweet
+        post.created_at = data.created_at  # a time some ids carry, even when the post is gone
     if post.author is None and data is not None and data.author:
         post.author = data.author
     post.last_checked_at = now
@@ -324,7 +324,7 @@ def _apply_state(post: Post, points: list[ObservationPoint], settings: Settings)
 # --- reading --------------------------------------------------------------
 
 def find_post(session: Session, text: str) -> Post | None:
-    """A post by internal id, ``platform:key`` (``twitter:123``), or any recognised URL."""
+    """A post by internal id, ``platform:key``, ``platform:id``, or any recognised URL."""
     text = text.strip()
     if text.isdigit():
         return session.get(Post, int(text))
@@ -332,7 +332,7 @@ def find_post(session: Session, text: str) -> Post | None:
         platform, key = text.split(":", 1)
         found = session.exec(select(Post).where(Post.platform == platform, Post.post_key == key)).first()
         if found is None and key and ":" not in key:
-            # ``facebook:123``: the platform's own id, as `show --json` prints it in ``post_id``.
+            # ``platform:123``: the platform's own id, as `show --json` prints it in ``post_id``.
             found = session.exec(select(Post).where(
                 Post.platform == platform, col(Post.post_key).endswith(":" + key)).order_by(col(Post.id))).first()
         return found
