@@ -179,7 +179,8 @@ def list_posts(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array on stdout."),
 ) -> None:
     """List the archived posts."""
-    from archiver.store.queries import iter_posts, post_json
+    from archiver.store.posts import iter_posts
+    from archiver.report.posts import post_json
 
     store = open_store(readonly=True)
     with store.session() as session:
@@ -212,7 +213,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object on stdout."),
 ) -> None:
     """Show one post, its captures and its timeline of observations."""
-    from archiver.store.queries import find_post, post_json
+    from archiver.store.posts import find_post
+    from archiver.report.posts import post_json
 
     store = open_store(readonly=True)
     with store.session() as session:
@@ -257,7 +259,7 @@ def recheck(
 ) -> None:
     """Check the posts that are due again, and flag the ones that really vanished."""
     from archiver.runs.recheck import recheck as run_recheck
-    from archiver.store.queries import post_ids_of
+    from archiver.store.posts import post_ids_of
 
     fetch_settings()
     store = open_store()
@@ -405,7 +407,7 @@ def export_wacz(
 ) -> None:
     """Package the archive (or some posts) as a WACZ for ReplayWeb.page."""
     from archiver.warc.wacz import export_wacz as run_export
-    from archiver.store.queries import post_ids_of
+    from archiver.store.posts import post_ids_of
 
     store = open_store(readonly=True)
     post_ids = None

@@ -11,7 +11,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.warc.writer import read_record
-from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, VIDEO_TWEET, WEB_PAGE
+from tests.conftest import PHOTO_TWEET, PLAIN_TWEET, VIDEO_TWEET, WEB_PAGE
 
 GOOD = [
     f"https://twitter.com/sim_alice/status/{PHOTO_TWEET}?s=20&t=abc",

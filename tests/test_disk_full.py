@@ -82,7 +82,7 @@ def test_failed_writes_are_cut_back_and_named(tmp_path):
     from datetime import datetime, timezone
 
     from archiver.errors import WarcError
-    from archiver.net.fetcher import Exchange
+    from archiver.core.exchange import Exchange
     from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
@@ -108,7 +108,7 @@ def test_a_file_whose_header_cannot_be_written_is_removed(tmp_path, monkeypatch)
     from datetime import datetime, timezone
 
     from archiver.errors import WarcError
-    from archiver.net.fetcher import Exchange
+    from archiver.core.exchange import Exchange
     from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET
+from tests.conftest import PHOTO_TWEET, PLAIN_TWEET
 
 BIN = Path(sys.executable).parent
 TWEET = f"https://x.com/sim_bob/status/{PLAIN_TWEET}"

@@ -16,7 +16,8 @@ from archiver.runs.capture import capture
 from archiver.runs.recheck import recheck
 from archiver.testing.simulator import SimPost
 from archiver.testing.simulator.facebook_pages import GONE_FORMS, UNAVAILABLE_WORDING
-from archiver.store.queries import find_post, post_json
+from archiver.store.posts import find_post
+from archiver.report.posts import post_json
 
 WHEN = datetime(2016, 5, 12, 13, 52, 59, tzinfo=timezone.utc)
 

@@ -11,8 +11,8 @@ from archiver.runs.capture import capture
 from archiver.config import parse_rewrites
 from archiver.runs.recheck import recheck
 from archiver.store import Post
-from archiver.store.queries import observations_of
-from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, WEB_PAGE
+from archiver.store.posts import observations_of
+from tests.conftest import PHOTO_TWEET, PLAIN_TWEET, WEB_PAGE
 from tests.hostile_server import MODES, HostileServer
 
 URLS = [f"https://x.com/sim_bob/status/{PLAIN_TWEET}", f"https://x.com/sim_alice/status/{PHOTO_TWEET}",

@@ -204,7 +204,6 @@ def test_address_policy(address, loopback, private, problem):
 
 def test_connect_time_guard_refuses_what_a_name_resolves_to():
     # "localhost" resolves to loopback: the check runs on the resolved address, at connect time.
-    import httpcore
 
     from archiver.net.addresses import BlockedConnect, GuardedBackend
 

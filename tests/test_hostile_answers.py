@@ -107,7 +107,7 @@ def test_one_malformed_answer_in_a_batch_of_61_costs_only_that_post(sim, setting
     report = capture(settings, store, urls, transport=httpx.MockTransport(handler))
     real.close()
     assert report.captured_count == 61, [i.message for i in report.failed]
-    from archiver.store.queries import iter_posts
+    from archiver.store.posts import iter_posts
 
     with store.session() as session:
         assert len(list(iter_posts(session))) == 61

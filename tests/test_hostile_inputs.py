@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archiver.net.addresses import AddressPolicy
 from archiver.runs.capture import capture
 from archiver.config import Settings
 from archiver.errors import InputError

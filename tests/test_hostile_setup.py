@@ -63,7 +63,7 @@ def test_over_long_names_and_languages_are_cut_not_fatal_on_postgresql(pg_url, s
 
     from archiver.runs.capture import capture
     from archiver.store import Store
-    from archiver.store.queries import iter_posts
+    from archiver.store.posts import iter_posts
 
     tid = tweet_id_at(T0, 777)
     sim.add(SimPost("twitter", tid, "sim_long", "N" * 900, "a post", T0, lang="x" * 80))

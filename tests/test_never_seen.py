@@ -29,7 +29,7 @@ def test_never_seen_posts_stay_never_seen_whatever_the_rechecks(settings, store,
         clock.advance(hours=2)
         run = recheck(settings, store, check_all=True, clock=clock)
         assert run.transitions == []
-    from archiver.store.queries import iter_posts
+    from archiver.store.posts import iter_posts
 
     with store.session() as session:
         posts = list(iter_posts(session))

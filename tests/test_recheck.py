@@ -18,7 +18,7 @@ from archiver.runs.capture import capture
 from archiver.runs.recheck import due_post_ids, recheck
 from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation, Post
-from archiver.store.queries import find_post, observations_of
+from archiver.store.posts import find_post, observations_of
 from archiver.warc.writer import read_record
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, T0, WEB_PAGE
 
@@ -106,7 +106,7 @@ def test_an_edited_post_keeps_both_versions(sim, settings, store, clock):
     with store.session() as session:
         post = find_post(session, TWEET)
         assert post.text == "Plain text tweet, edited"
-        from archiver.store.queries import captures_of
+        from archiver.store.posts import captures_of
 
         versions = [json.loads(read_record(settings.home / "warcs" / rec.warc_file, rec.offset)[2])["text"]
                     for _, rec in captures_of(session, post.id)]

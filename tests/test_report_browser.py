@@ -16,7 +16,7 @@ from archiver.runs.recheck import recheck
 from archiver.report.renderers import render_html
 from archiver.report.build import build_report
 from archiver.testing.simulator import SimPost, tweet_id_at
-from tests.conftest import FB_POST, PLAIN_TWEET, T0
+from tests.conftest import FB_POST, T0
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")

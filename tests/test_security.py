@@ -4,7 +4,6 @@ output paths honoured as given, private archive files (issue 6)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import stat
 
@@ -13,7 +12,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
-from tests.conftest import FB_POST, PHOTO_TWEET
+from tests.conftest import PHOTO_TWEET
 
 FB = "https://www.facebook.com/SimPage/posts/700000000000001"
 TWEET = f"https://x.com/sim_alice/status/{PHOTO_TWEET}"
@@ -215,7 +214,7 @@ def test_no_warc_header_ever_holds_cr_or_lf(tmp_path):
     import io
     from datetime import datetime, timezone
 
-    from archiver.net.fetcher import Exchange
+    from archiver.core.exchange import Exchange
     from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)

@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.net.fetcher import Exchange
-from archiver.warc.writer import RevisitOf, WarcWriter, read_record
+from archiver.core.exchange import Exchange
+from archiver.core.records import RevisitOf
+from archiver.warc.writer import WarcWriter, read_record
 
 T = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 

@@ -11,7 +11,6 @@ registry (`archiver.platforms`); nothing else in archiver names a platform.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import Enum

@@ -20,7 +20,7 @@ from archiver.platforms.base import PostRef, Response
 from archiver.runs.seeds import read_seed_file
 from archiver.core.status import OutcomeKind, PostState
 from archiver.store import Observation, Post, Run, Store, WarcFile, WarcRecord
-from archiver.store.queries import captures_of, iter_posts, observations_of
+from archiver.store.posts import captures_of, iter_posts, observations_of
 from archiver.warc.writer import read_record
 
 MAX_INLINE_IMAGE = 5 * 1024 * 1024

@@ -27,7 +27,7 @@ from archiver.runs.session import open_run
 from archiver.core.status import OutcomeKind, PostState
 from archiver.store import Store
 from archiver.store.db import store_errors
-from archiver.store.queries import Transition, record_visit
+from archiver.store.visits import Transition, record_visit
 from archiver.runs.window import run_windowed
 
 Progress = Callable[["CaptureItem"], None]

@@ -16,10 +16,12 @@ from typing import Callable
 from archiver import platforms
 from archiver.config import Settings
 from archiver.errors import UnsupportedURL
-from archiver.net.fetcher import Exchange, Fetcher, FetchResult
+from archiver.core.exchange import Exchange
+from archiver.net.fetcher import Fetcher, FetchResult
 from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
 from archiver.core.status import Classification, Outcome, Signal
-from archiver.warc.writer import RecordRef, RevisitOf, WarcWriter, payload_digest
+from archiver.core.records import RecordRef, RevisitOf
+from archiver.warc.writer import WarcWriter, payload_digest
 
 # For some URLs, the last full response recorded for each: its payload digest and where it is.
 LastResponses = Callable[[list[str]], dict[str, tuple[str, RevisitOf]]]

@@ -33,7 +33,8 @@ from archiver.core.status import OutcomeKind
 from archiver.store import Post, Run, Store
 from archiver.store.db import store_errors
 from archiver.runs.health import HealthMonitor
-from archiver.store.queries import KnownContent, Transition, hold_run, iso, post_to_check, record_visit
+from archiver.store.visits import KnownContent, Transition, hold_run, post_to_check, record_visit
+from archiver.store.posts import iso
 from archiver.runs.window import run_windowed
 
 Progress = Callable[["CheckResult"], None]

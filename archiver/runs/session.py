@@ -19,7 +19,7 @@ from archiver.config import Settings
 from archiver.net.fetcher import Fetcher, utcnow
 from archiver.runs.observe import Observer
 from archiver.store import Store, WarcFile
-from archiver.store.queries import last_responses
+from archiver.store.visits import last_responses
 from archiver.warc.writer import WarcWriter
 
 

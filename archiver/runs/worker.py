@@ -31,7 +31,7 @@ from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, finish_
 from archiver.warc.repair import repair_torn_files
 from archiver.runs.session import open_run
 from archiver.store import Post, Store
-from archiver.store.queries import Transition
+from archiver.store.visits import Transition
 from archiver.warc.writer import WarcWriter
 
 _WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")

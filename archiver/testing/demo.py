@@ -66,7 +66,7 @@ def main() -> None:
         sim.set_state(f"twitter:{TWEET_FORMER_PRESIDENT}", "rate_limited")
         sim.set_state(f"facebook:video:{FB_VIDEO}", "login_wall")
         say()
-        say(f"3. Recheck. One look is never enough: a post is flagged vanished only after two gone-type")
+        say("3. Recheck. One look is never enough: a post is flagged vanished only after two gone-type")
         say(f"   observations at least ARCHIVER_CONFIRM_INTERVAL apart (shortened to {CONFIRM_INTERVAL}s for the")
         say("   demo; the default is one hour). Rate limits and login walls never count.")
         run(env, "recheck", "--all")

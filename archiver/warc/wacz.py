@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from archiver import platforms
 from archiver.errors import ArchiverError
 from archiver.store import Observation, Post, Store, WarcRecord
-from archiver.store.queries import iso
+from archiver.store.posts import iso
 
 
 

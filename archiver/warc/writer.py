@@ -27,7 +27,6 @@ import tempfile
 import threading
 import uuid
 import zlib
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Callable, Iterable
@@ -37,8 +36,9 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.core.exchange import Exchange
+from archiver.core.records import RecordRef, RevisitOf
 from archiver.errors import WarcError
-from archiver.net.fetcher import Exchange
 
 GZIP_LEVEL = 6
 CHUNK = 256 * 1024
@@ -76,30 +76,6 @@ def sha1_digest(stream: IO[bytes]) -> str:
         digest.update(chunk)
     stream.seek(0)
     return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
-
-
-@dataclass(frozen=True)
-class RecordRef:
-    """Where a record is, and what it holds, as the database keeps it."""
-
-    warc_file: str          # file name, relative to the WARC directory
-    offset: int
-    length: int             # of the gzip member
-    record_id: str
-    warc_type: str
-    target_uri: str
-    payload_digest: str | None
-    block_digest: str | None
-    date: datetime
-
-
-@dataclass(frozen=True)
-class RevisitOf:
-    """The earlier response whose payload a new one repeats."""
-
-    record_id: str
-    target_uri: str
-    date: datetime
 
 
 class WarcWriter:

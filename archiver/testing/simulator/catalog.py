@@ -107,7 +107,7 @@ def _blog_body() -> str:
         f'(<a href="https://www.facebook.com/permalink.php?story_fbid={FB_STATEMENT_1}&amp;id=100000000000777">'
         "the first</a>, later removed, and "
         f'<a href="https://m.facebook.com/{e}/posts/{FB_STATEMENT_2}">the second</a>).</p>',
-        f'<p>Further reading: <a href="https://blog.example.org/about.html">about this blog</a>.</p>',
+        '<p>Further reading: <a href="https://blog.example.org/about.html">about this blog</a>.</p>',
     ])
 
 

@@ -1,25 +1,60 @@
-"""Reading and writing the archive. Every function takes a `Session`."""
+"""Storing what a look at a post found: the post, its observation, its WARC records, its state.
+
+Runs once or more per post of every capture and recheck, so it speaks plain SQL on a
+connection in the caller's write transaction (`Store.writing`). A post's state is never
+set here by hand: it is derived from its observations (`archiver.core.status`).
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Iterator
+from typing import Iterable, Protocol
 
-from sqlalchemy import Connection, bindparam, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, bindparam, select
 
 from archiver.config import Settings
 from archiver.core.content import content_hash, is_edit, normalise_text
-from archiver.errors import InputError, LeaseLost, UnsupportedURL
-from archiver.runs.observe import Visit
-from archiver.platforms import identity, recognise
-from archiver.platforms.base import Media, PostData, PostRef
+from archiver.core.records import RecordRef, RevisitOf
 from archiver.core.schedule import next_check_at
-from archiver.core.status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
-from archiver.warc.writer import RevisitOf
+from archiver.core.status import (
+    Classification,
+    ObservationPoint,
+    Outcome,
+    OutcomeKind,
+    PostState,
+    StateRule,
+    derive_state,
+)
+from archiver.errors import LeaseLost
+from archiver.platforms.base import PostData, PostRef
 from archiver.store.models import Observation, Post, WarcFile, WarcRecord
+from archiver.store.posts import iso
+
+
+class WrittenRecordLike(Protocol):
+    role: str
+    http_status: int | None
+    ref: RecordRef
+
+
+class StoredVisit(Protocol):
+    """What `record_visit` needs of a look at a post (`archiver.runs.observe.Visit` is one)."""
+
+    ref: PostRef
+    started_at: datetime
+    classification: Classification
+    data: PostData | None
+    records: list  # of WrittenRecordLike
+    statuses: dict[str, int | None]
+    attempts: list[dict[str, object]]
+    main_record: RecordRef | None
+    metadata_record: RecordRef | None
+    resolved_from: str | None
+
+    @property
+    def outcome(self) -> Outcome: ...
 
 
 @dataclass(frozen=True)
@@ -47,25 +82,47 @@ def rule_from(settings: Settings) -> StateRule:
 # building them afresh for each post repeated (a sizeable share of a run's CPU time).
 _POSTS, _OBSERVATIONS, _RECORDS, _FILES = (Post.__table__, Observation.__table__, WarcRecord.__table__,
                                            WarcFile.__table__)
+
+
 _LAST_RESPONSE = (
     select(_RECORDS.c.payload_digest, _RECORDS.c.record_id, _RECORDS.c.recorded_at)
     .where(_RECORDS.c.target_uri == bindparam("uri"), _RECORDS.c.warc_type == "response")
     .order_by(_RECORDS.c.id.desc())
     .limit(1)
 )
+
+
 _POST_BY_REF = select(_POSTS).where(_POSTS.c.platform == bindparam("platform"),
                                     _POSTS.c.post_key == bindparam("key"))
+
+
 _INSERT_POST = _POSTS.insert().returning(_POSTS.c.id)
+
+
 _UPDATE_POST = _POSTS.update().where(_POSTS.c.id == bindparam("row_id"))
+
+
 _POINTS = select(_OBSERVATIONS.c.observed_at, _OBSERVATIONS.c.outcome, _OBSERVATIONS.c.held).where(
     _OBSERVATIONS.c.post_id == bindparam("post_id"))
+
+
 _INSERT_OBSERVATION = _OBSERVATIONS.insert().returning(_OBSERVATIONS.c.id)
+
+
 _SET_MAIN_RECORD = _OBSERVATIONS.update().where(_OBSERVATIONS.c.id == bindparam("row_id"))
+
+
 _INSERT_RECORDS = _RECORDS.insert().returning(_RECORDS.c.id, sort_by_parameter_order=True)
+
+
 _TO_CHECK = select(_POSTS.c.platform, _POSTS.c.post_key, _POSTS.c.url, _POSTS.c.author,
                    _POSTS.c.content_hash, _POSTS.c.text, _POSTS.c.media_json).where(
                        _POSTS.c.id == bindparam("post_id"))
+
+
 _FILE_BY_NAME = select(_FILES.c.name).where(_FILES.c.name == bindparam("file_name"))
+
+
 _INSERT_FILE = _FILES.insert()
 
 
@@ -116,14 +173,8 @@ def _media_pairs(media_json: str | None) -> list[tuple[str, str]]:
     return [(str(m.get("url", "")), str(m.get("kind", ""))) for m in items if isinstance(m, dict)]
 
 
-def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
-    return session.exec(
-        select(Post).where(Post.platform == ref.platform, Post.post_key == ref.key)
-    ).first()
-
-
 def record_visit(
-    connection: Connection, visit: Visit, trigger: str, settings: Settings, source_url: str = "",
+    connection: Connection, visit: StoredVisit, trigger: str, settings: Settings, source_url: str = "",
     run_id: int | None = None, lease_owner: str | None = None, held: str = "",
 ) -> tuple[Post, Outcome, Transition | None]:
     """Store a visit: the post (created or updated), its observation, its records, its state.
@@ -221,7 +272,7 @@ def record_visit(
     return post, outcome, transition
 
 
-def _update_content(post: Post, visit: Visit, replace_text: bool) -> None:
+def _update_content(post: Post, visit: StoredVisit, replace_text: bool) -> None:
     """Take what a capture saw. An unchanged post keeps its text unless this capture has it
     more completely (one page cuts a text short with "…" that another gives whole)."""
     data = visit.data
@@ -319,146 +370,3 @@ def _apply_state(post: Post, points: list[ObservationPoint], settings: Settings)
     post.next_check_at = next_check_at(
         post.first_captured_at or now, now, settings.schedule, state.status, settings.confirm_interval
     )
-
-
-# --- reading --------------------------------------------------------------
-
-def find_post(session: Session, text: str) -> Post | None:
-    """A post by internal id, ``platform:key``, ``platform:id``, or any recognised URL."""
-    text = text.strip()
-    if text.isdigit():
-        return session.get(Post, int(text))
-    if "://" not in text and ":" in text:
-        platform, key = text.split(":", 1)
-        found = session.exec(select(Post).where(Post.platform == platform, Post.post_key == key)).first()
-        if found is None and key and ":" not in key:
-            # ``platform:123``: the platform's own id, as `show --json` prints it in ``post_id``.
-            found = session.exec(select(Post).where(
-                Post.platform == platform, col(Post.post_key).endswith(":" + key)).order_by(col(Post.id))).first()
-        return found
-    try:
-        ref = recognise(text)
-    except UnsupportedURL as exc:
-        raise InputError(f"not a post id or URL: {exc}") from None
-    return get_post_by_ref(session, ref)
-
-
-def post_ids_of(session: Session, texts: Iterable[str]) -> list[int]:
-    """Internal ids of the posts named (by id, URL or ``platform:key``); InputError for one not archived."""
-    ids = []
-    for text in texts:
-        found = find_post(session, text)
-        if found is None:
-            raise InputError(f"no such post in the archive: {text}")
-        ids.append(found.id)
-    return ids
-
-
-def iter_posts(session: Session, status: PostState | None = None, platform: str | None = None,
-               batch: int = 1000) -> Iterator[Post]:
-    """Posts in id order, fetched in batches so memory stays flat."""
-    last = 0
-    while True:
-        query = select(Post).where(col(Post.id) > last)
-        if status is not None:
-            query = query.where(Post.status == status)
-        if platform:
-            query = query.where(Post.platform == platform)
-        rows = session.exec(query.order_by(col(Post.id)).limit(batch)).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
-
-
-def observations_of(session: Session, post_id: int) -> list[Observation]:
-    return list(session.exec(
-        select(Observation).where(Observation.post_id == post_id).order_by(col(Observation.observed_at), col(Observation.id))
-    ))
-
-
-def captures_of(session: Session, post_id: int) -> list[tuple[Observation, WarcRecord]]:
-    """The archived versions: observations that saw the post and hold its main response in full."""
-    rows = session.exec(
-        select(Observation, WarcRecord)
-        .join(WarcRecord, WarcRecord.id == Observation.main_record_id)
-        .where(Observation.post_id == post_id, WarcRecord.warc_type == "response",
-               col(Observation.outcome).in_([Outcome.ALIVE, Outcome.EDITED]))
-        .order_by(col(Observation.observed_at))
-    )
-    return list(rows)
-
-
-def count_posts(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Post)).one()
-
-
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def post_json(session: Session, post: Post, full: bool = False) -> dict[str, object]:
-    """A post as `list --json` and `show --json` print it (the documented contract)."""
-    captures = [
-        {"captured_at": iso(obs.observed_at), "warc_file": f"warcs/{rec.warc_file}",
-         "offset": rec.offset, "length": rec.length, "payload_digest": rec.payload_digest,
-         "outcome": obs.outcome.value}
-        for obs, rec in captures_of(session, post.id)
-    ]
-    media = [Media(**m) for m in json.loads(post.media_json or "[]")]
-    own_id, kind = identity(post.platform, post.post_key, post.url)
-    data: dict[str, object] = {
-        "id": post.id,
-        "platform": post.platform,
-        "post_id": own_id,
-        "kind": kind,
-        "url": post.url,
-        "author": post.author,
-        "author_name": post.author_name,
-        "text": post.text,
-        "created_at": iso(post.created_at),
-        "lang": post.lang,
-        "media": [{"url": m.url, "kind": m.kind} for m in media],
-        "quoted_id": post.quoted_id,
-        "reply_to_id": post.reply_to_id,
-        "status": post.status.value,
-        "vanish_reason": post.vanish_reason.value if post.vanish_reason else None,
-        "first_captured_at": iso(post.first_captured_at),
-        "last_captured_at": iso(post.last_captured_at),
-        "last_checked_at": iso(post.last_checked_at),
-        "next_check_at": iso(post.next_check_at),
-        "last_seen_alive_at": iso(post.last_seen_alive_at),
-        "first_seen_gone_at": iso(post.first_seen_gone_at),
-        "vanished_at": iso(post.vanished_at),
-        "captures": captures,
-    }
-    if full:
-        data["observations"] = [observation_json(session, o) for o in observations_of(session, post.id)]
-    return data
-
-
-def observation_json(session: Session, obs: Observation) -> dict[str, object]:
-    """One observation: when, what was fetched (the WARC records), what it showed and why."""
-    evidence = json.loads(obs.evidence_json or "{}")
-    records = session.exec(
-        select(WarcRecord).where(WarcRecord.observation_id == obs.id).order_by(col(WarcRecord.id))
-    )
-    return {
-        "observed_at": iso(obs.observed_at),
-        "trigger": obs.trigger,
-        "outcome": obs.outcome.value,
-        "held": evidence.get("held") or None,
-        "statuses": json.loads(obs.statuses_json or "{}"),
-        "note": evidence.get("note", ""),
-        "signals": evidence.get("signals", []),
-        "records": [
-            {"role": r.role, "type": r.warc_type, "uri": r.target_uri, "status": r.http_status,
-             "warc_file": f"warcs/{r.warc_file}", "offset": r.offset, "length": r.length,
-             "payload_digest": r.payload_digest}
-            for r in records if not r.role.endswith(":request")
-        ],
-    }
