@@ -15,7 +15,8 @@ import pytest
 from sqlmodel import func, select
 
 from archiver.runs.capture import capture
-from archiver.runs.recheck import due_post_ids, recheck
+from archiver.runs.recheck import recheck
+from archiver.store.runs import due_post_ids
 from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation, Post
 from archiver.store.posts import find_post, observations_of

@@ -20,7 +20,7 @@ from archiver.config import Settings
 from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation, Post, Store
 from archiver.warc.verify import verify
-from archiver.runs.worker import claim
+from archiver.store.runs import claim
 from tests.conftest import T0
 
 

@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from archiver import platforms
+from archiver.core.seedlist import read_seed_file
+from archiver.core.status import OutcomeKind, PostState
 from archiver.errors import InputError, UnsupportedURL, WarcError
 from archiver.platforms.base import PostRef, Response
-from archiver.runs.seeds import read_seed_file
-from archiver.core.status import OutcomeKind, PostState
-from archiver.store import Observation, Post, Run, Store, WarcFile, WarcRecord
-from archiver.store.posts import captures_of, iter_posts, observations_of
+from archiver.store import Observation, Post, Store, WarcRecord
+from archiver.store.files import file_hashes, media_records
+from archiver.store.posts import captures_of, iter_posts, observations_of, status_counts
+from archiver.store.runs import degraded_runs
+from archiver.warc.files import warc_path
 from archiver.warc.writer import read_record
 
 MAX_INLINE_IMAGE = 5 * 1024 * 1024
@@ -192,9 +195,9 @@ def build_report(
     wanted = None if status == "all" else PostState(status)
     only = seed_refs(seeds) if seeds else None
     posts: list[ReportPost] = []
+    sha = file_hashes(store)
     with store.session() as session:
-        counts = _status_counts(session)
-        sha = {f.name: f.sha256 for f in session.exec(select(WarcFile))}
+        counts = status_counts(session)
         for post in iter_posts(session, status=wanted, platform=platform):
             if only is not None and (post.platform, post.post_key) not in only:
                 continue
@@ -204,7 +207,7 @@ def build_report(
             if until and (when is None or when > until):
                 continue
             posts.append(_report_post(store, session, post, sha, with_media))
-        held = held_runs(session, since, until, platform)
+    held = held_runs(store, since, until, platform)
     # Oldest post first: a report reads as the story of what was said, in order.
     posts.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min.replace(tzinfo=timezone.utc), p.id))
     filters = {"status": status, "since": since.isoformat() if since else None,
@@ -213,32 +216,16 @@ def build_report(
     return Report(now or datetime.now(timezone.utc), filters, sum(counts.values()), counts, posts, held)
 
 
-def held_runs(session: Session, since: datetime | None, until: datetime | None,
+def held_runs(store: Store, since: datetime | None, until: datetime | None,
               platform: str | None) -> list[HeldRun]:
     """The runs of the period that held back verdicts because a platform was degraded."""
-    query = select(Run).where(col(Run.summary_json).contains('"degraded"')).order_by(col(Run.id))
-    if since:
-        query = query.where(col(Run.started_at) >= since)
-    if until:
-        query = query.where(col(Run.started_at) <= until)
     found = []
-    for run in session.exec(query):
-        try:
-            health = json.loads(run.summary_json or "{}").get("platform_health") or {}
-        except ValueError:
-            continue
+    for run, health in degraded_runs(store, since, until):
         degraded = {name: str(h.get("reason") or "") for name, h in health.items()
                     if isinstance(h, dict) and h.get("status") == "degraded" and (platform in (None, name))}
         if degraded and run.id is not None:
             found.append(HeldRun(run.id, run.kind, run.started_at, degraded))
     return found
-
-
-def _status_counts(session: Session) -> dict[str, int]:
-    from sqlalchemy import func
-
-    rows = session.exec(select(Post.status, func.count()).group_by(Post.status))
-    return {state.value: n for state, n in rows}
 
 
 def _report_post(store: Store, session: Session, post: Post, sha: dict[str, str | None],
@@ -274,7 +261,7 @@ def _report_post(store: Store, session: Session, post: Post, sha: dict[str, str 
             item.text, item.text_source = post.text, "database"
     elif post.text:
         item.text, item.text_source = post.text, "database"
-    item.media = _media(store, session, post, with_media, item.warnings)
+    item.media = _media(store, post, with_media, item.warnings)
     return item
 
 
@@ -284,7 +271,7 @@ def _timeline_entry(obs: Observation) -> TimelineEntry:
 
 
 def _path(store: Store, name: str) -> Path:
-    path = store.warc_path(name)
+    path = warc_path(store, name)
     if path is None:
         raise WarcError(f"the WARC file {name} is missing")
     return path
@@ -301,15 +288,9 @@ def _archived_text(store: Store, post: Post, record: WarcRecord) -> str | None:
     return platforms.parse(ref, {record.role: response}).text
 
 
-def _media(store: Store, session: Session, post: Post, with_data: bool, warnings: list[str]) -> list[MediaItem]:
+def _media(store: Store, post: Post, with_data: bool, warnings: list[str]) -> list[MediaItem]:
     media = json.loads(post.media_json or "[]")
-    records = session.exec(
-        select(WarcRecord)
-        .join(Observation, Observation.id == WarcRecord.observation_id)
-        .where(Observation.post_id == post.id, col(WarcRecord.role).startswith("media:"),
-               WarcRecord.warc_type == "response")
-        .order_by(col(WarcRecord.id).desc())
-    ).all()
+    records = media_records(store, post.id)
     by_kind: dict[str, list[WarcRecord]] = {}
     seen: set[str] = set()
     for rec in records:

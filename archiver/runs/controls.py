@@ -7,7 +7,6 @@ result is recorded as a run of kind ``controls``; controls are never posts of th
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -18,7 +17,8 @@ from archiver.config import Settings
 from archiver.net.fetcher import utcnow
 from archiver.runs.health import HealthMonitor
 from archiver.runs.session import open_run
-from archiver.store import Run, Store
+from archiver.store import Store
+from archiver.store.runs import record_run
 
 
 @dataclass
@@ -61,12 +61,8 @@ async def check_controls_async(settings: Settings, store: Store, transport: http
     for platform, state in sorted(health.items()):
         report.results += [ControlLine(platform, r.url, r.expected, r.outcome, r.ok, r.note, r.detail) for r in state.controls]
     report.platform_health = monitor.as_json()
-    with store.session(write=True) as session:
-        run = Run(kind="controls", started_at=started, finished_at=clock(), checked=len(report.results),
-                  summary_json=json.dumps({"platform_health": report.platform_health}))
-        session.add(run)
-        session.commit()
-        report.run_id = run.id
+    report.run_id = record_run(store, "controls", started, clock(), len(report.results),
+                               {"platform_health": report.platform_health})
     return report
 
 

@@ -11,7 +11,6 @@ so both versions stay in the archive. Transitions to ``vanished`` and
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +18,6 @@ from typing import Callable, Iterable, Sequence
 
 import httpx
 from sqlalchemy import Connection
-from sqlmodel import col, select
 
 from archiver.config import Settings
 from archiver.errors import ArchiverError, LeaseLost, StoreError, WarcError
@@ -30,11 +28,13 @@ from archiver.warc.repair import Repair, repair_torn_files
 from archiver.runs.runlock import RunLock
 from archiver.runs.session import open_run
 from archiver.core.status import OutcomeKind
-from archiver.store import Post, Run, Store
+from archiver.store import Store
 from archiver.store.db import store_errors
 from archiver.runs.health import HealthMonitor
 from archiver.store.visits import KnownContent, Transition, hold_run, post_to_check, record_visit
 from archiver.store.posts import iso
+from archiver.store.runs import all_post_ids, due_post_ids, finish_run, post_statuses, start_run
+from archiver.net.webhook import post_events
 from archiver.runs.window import run_windowed
 
 Progress = Callable[["CheckResult"], None]
@@ -80,16 +80,6 @@ class RecheckReport:
         }
 
 
-def due_post_ids(store: Store, now: datetime, limit: int | None = None) -> list[int]:
-    """Ids of posts whose next check is due, oldest due first (uses ix_post_due)."""
-    with store.session() as session:
-        query = (select(Post.id).where(col(Post.next_check_at) <= now)
-                 .order_by(col(Post.next_check_at)))
-        if limit:
-            query = query.limit(limit)
-        return list(session.exec(query))
-
-
 class Rechecker:
     """Checks posts with one observer, for one run: each platform's health first (issue 11)."""
 
@@ -124,9 +114,7 @@ class Rechecker:
 
     def _refresh_statuses(self) -> None:
         """Posts whose answers were held after the fact: their results say their state as it now is."""
-        with self.store.session() as session:
-            statuses = {post.id: post.status.value for post in session.exec(
-                select(Post).where(col(Post.id).in_(sorted(self._held_posts))))}
+        statuses = post_statuses(self.store, sorted(self._held_posts))
         for result in self.report.results:
             if result.post_id in statuses:
                 result.status = statuses[result.post_id]
@@ -228,11 +216,7 @@ async def recheck_async(
         repairs = await asyncio.to_thread(repair_torn_files, store)
         now = clock()
         if post_ids is None:
-            if check_all:
-                with store.session() as session:
-                    post_ids = list(session.exec(select(Post.id).order_by(col(Post.id))))
-            else:
-                post_ids = due_post_ids(store, now)
+            post_ids = all_post_ids(store) if check_all else due_post_ids(store, now)
         run_id = start_run(store, "recheck", now)
         if on_start:
             on_start(len(post_ids))
@@ -241,7 +225,7 @@ async def recheck_async(
             await checker.check_all(post_ids)
         report = checker.report
         report.repairs = repairs
-        finish_run(store, run_id, report, clock())
+        finish_run(store, run_id, clock(), len(report.results), run_summary(report))
     finally:
         lock.release()
     if settings.webhook_url:
@@ -249,28 +233,10 @@ async def recheck_async(
     return report
 
 
-def start_run(store: Store, kind: str, at: datetime) -> int:
-    with store.session(write=True) as session:
-        run = Run(kind=kind, started_at=at)
-        session.add(run)
-        session.commit()
-        assert run.id is not None
-        return run.id
-
-
-def finish_run(store: Store, run_id: int | None, report: RecheckReport, at: datetime) -> None:
-    """Record what a run did, its platforms' health included (the report's header reads it)."""
-    with store.session(write=True) as session:
-        run = session.get(Run, run_id)
-        if run is None:
-            return
-        run.finished_at = at
-        run.checked = len(report.results)
-        run.summary_json = json.dumps({"outcomes": report.outcomes,
-                                       "transitions": [t.as_json() for t in report.transitions],
-                                       "platform_health": report.platform_health})
-        session.add(run)
-        session.commit()
+def run_summary(report: RecheckReport) -> dict[str, object]:
+    """What a run did, as the run's row keeps it (the report's header reads its health)."""
+    return {"outcomes": report.outcomes, "transitions": [t.as_json() for t in report.transitions],
+            "platform_health": report.platform_health}
 
 
 def webhook_events(report: RecheckReport, at: datetime) -> list[dict[str, object]]:
@@ -283,20 +249,8 @@ def webhook_events(report: RecheckReport, at: datetime) -> list[dict[str, object
 
 
 async def notify(url: str, report: RecheckReport) -> list[str]:
-    """POST each event as JSON to the user's webhook. Failures are reported, not fatal."""
-    errors = []
-    events = webhook_events(report, utcnow())
-    if not events:
-        return errors
-    async with httpx.AsyncClient(timeout=10) as client:
-        for body in events:
-            try:
-                response = await client.post(url, json=body)
-                if response.status_code >= 400:
-                    errors.append(f"webhook answered HTTP {response.status_code}")
-            except httpx.HTTPError as exc:
-                errors.append(f"webhook failed: {type(exc).__name__}: {exc}")
-    return errors
+    """Tell the user's webhook what the run found; failures are reported, not fatal."""
+    return await post_events(url, webhook_events(report, utcnow()))
 
 
 def recheck(settings: Settings, store: Store, **kwargs) -> RecheckReport:

@@ -17,20 +17,19 @@ import os
 import re
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 import httpx
-from sqlalchemy import func, or_, update
-from sqlmodel import col, select
 
 from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import utcnow
-from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, finish_run, notify, start_run
+from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, notify, run_summary
+from archiver.store.runs import claim, due_count, finish_run, start_run
 from archiver.warc.repair import repair_torn_files
 from archiver.runs.session import open_run
-from archiver.store import Post, Store
+from archiver.store import Store
 from archiver.store.visits import Transition
 from archiver.warc.writer import WarcWriter
 
@@ -73,28 +72,6 @@ class WorkerReport:
                 self.platform_health[name] = health
 
 
-def claim(store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float) -> list[int]:
-    """Lease up to ``limit`` due posts that no live lease holds; their ids."""
-    free = or_(col(Post.lease_until).is_(None), col(Post.lease_until) < now)
-    candidates = (select(Post.id).where(col(Post.next_check_at) <= now, free)
-                  .order_by(col(Post.next_check_at)).limit(limit))
-    if not store.is_sqlite:
-        candidates = candidates.with_for_update(skip_locked=True)
-    statement = (update(Post).where(col(Post.id).in_(candidates))
-                 .values(lease_owner=worker_id, lease_until=now + timedelta(seconds=lease_seconds))
-                 .returning(Post.id))
-    with store.session(write=True) as session:
-        ids = [row[0] for row in session.execute(statement)]
-        session.commit()
-    return sorted(ids)
-
-
-def due_count(store: Store, now: datetime) -> int:
-    """Posts due now, leased or not (a worker with --once waits for others' leases)."""
-    with store.session() as session:
-        return session.exec(select(func.count()).select_from(Post).where(col(Post.next_check_at) <= now)).one()
-
-
 async def run_worker(
     settings: Settings,
     store: Store,
@@ -121,7 +98,8 @@ async def run_worker(
                 run_id = await asyncio.to_thread(start_run, store, "worker", now)
                 checker = Rechecker(settings, store, observer, run_id, progress, worker_id=worker_id, clock=clock)
                 await checker.check_all(ids)
-                await asyncio.to_thread(finish_run, store, run_id, checker.report, clock())
+                await asyncio.to_thread(finish_run, store, run_id, clock(), len(checker.report.results),
+                                        run_summary(checker.report))
                 report.add_batch(checker.report)
                 if settings.webhook_url:
                     report.webhook_errors += await notify(settings.webhook_url, checker.report)

@@ -219,21 +219,3 @@ class Store:
     def warc_dir(self) -> Path:
         return self.settings.home / "warcs"
 
-    @property
-    def object_store(self):
-        """Where finished WARC files go (ARCHIVER_WARC_STORE), or None to keep them on local disk."""
-        from archiver.warc.objectstore import ObjectStore
-
-        return ObjectStore.parse(self.settings.warc_store) if self.settings.warc_store else None
-
-    def warc_path(self, name: str, fresh: bool = False) -> Path | None:
-        """A local path holding the WARC file ``name``: the archive's own, or a copy fetched back
-        from the object store into ``{home}/cache`` (fetched again with ``fresh``, as verify
-        does, so that a cached copy cannot hide a change). None when it is in neither place."""
-        local = self.warc_dir / name
-        if local.exists() or self.object_store is None:
-            return local if local.exists() else None
-        cached = self.settings.home / "cache" / name
-        if (cached.exists() and not fresh) or self.object_store.download(name, cached):
-            return cached
-        return None

@@ -28,7 +28,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.runs.session import finalise_files
+from archiver.store.files import sealed_and_named
+from archiver.warc.files import seal_files
 from archiver.store import Store
 
 CHUNK = 256 * 1024
@@ -89,7 +90,7 @@ def repair_torn_files(store: Store) -> list[Repair]:
     directory = store.warc_dir
     if not directory.exists():
         return repairs
-    sealed, named = _sealed_and_named(store)
+    sealed, named = sealed_and_named(store)
     for path in sorted(directory.glob("*.warc.gz")):
         try:
             fd = os.open(path, os.O_RDWR)
@@ -116,20 +117,8 @@ def repair_torn_files(store: Store) -> list[Repair]:
             finished.append(path.name)
         finally:
             os.close(fd)
-    finalise_files(store, finished)
+    seal_files(store, finished)
     return repairs
-
-
-def _sealed_and_named(store: Store) -> tuple[set[str], set[str]]:
-    """Files sealed (SHA-256 recorded), and files the database names records in."""
-    from sqlmodel import select
-
-    from archiver.store import WarcFile, WarcRecord
-
-    with store.session() as session:
-        sealed = {f.name for f in session.exec(select(WarcFile).where(WarcFile.sha256 != None))}  # noqa: E711
-        named = set(session.exec(select(WarcRecord.warc_file).distinct()))
-    return sealed, named
 
 
 def _only_warcinfo(path: Path, length: int) -> bool:

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import col, select
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archiver.runs.session import file_sha256
-from archiver.store import Store, WarcFile, WarcRecord
+from archiver.store.files import files_and_records
+from archiver.warc.files import file_sha256, warc_path
+from archiver.store import Store, WarcRecord
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,9 @@ class VerifyReport:
 
 def verify(store: Store) -> VerifyReport:
     report = VerifyReport()
-    with store.session() as session:
-        files = {f.name: f for f in session.exec(select(WarcFile))}
-        records: dict[str, list[WarcRecord]] = defaultdict(list)
-        for rec in session.exec(select(WarcRecord).order_by(col(WarcRecord.warc_file), col(WarcRecord.offset))):
-            records[rec.warc_file].append(rec)
+    files, records = files_and_records(store)
     for name in sorted(set(files) | set(records)):
-        path = store.warc_path(name, fresh=True)
+        path = warc_path(store, name, fresh=True)
         report.files += 1
         if path is None:
             report.problems.append(Problem("missing_file", name, None, "the file is gone"))

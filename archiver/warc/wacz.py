@@ -16,13 +16,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from archiver import platforms
 from archiver.errors import ArchiverError
-from archiver.store import Observation, Post, Store, WarcRecord
+from archiver.store import Store, WarcRecord
+from archiver.store.files import posts_and_records, responses_of
 from archiver.store.posts import iso
-
+from archiver.warc.files import warc_path
 
 
 @dataclass
@@ -33,32 +32,23 @@ class ExportResult:
 
 
 def export_wacz(store: Store, output: Path, post_ids: list[int] | None = None) -> ExportResult:
-    with store.session() as session:
-        query = select(Post).order_by(col(Post.id))
-        if post_ids is not None:
-            query = query.where(col(Post.id).in_(post_ids))
-        posts = list(session.exec(query))
-        pages, files = [], set()
-        for post in posts:
-            records = list(session.exec(
-                select(WarcRecord).join(Observation, Observation.id == WarcRecord.observation_id)
-                .where(Observation.post_id == post.id).order_by(col(WarcRecord.id))))
-            files.update(r.warc_file for r in records)
-            # A revisit replays only beside the response it repeats: bring those files too.
-            uris = {r.target_uri for r in records if r.warc_type == "revisit"}
-            if uris:
-                files.update(session.exec(select(WarcRecord.warc_file).where(
-                    col(WarcRecord.target_uri).in_(uris), WarcRecord.warc_type == "response")))
-            page = _page_record(records, post.platform)
-            if page is not None:
-                title = " ".join(((post.author and f"@{post.author}: ") or "").split() + (post.text or "").split())
-                pages.append({"url": page.target_uri, "title": title[:200] or post.url, "ts": iso(page.recorded_at),
-                              "id": f"post-{post.id}"})
+    pages: list[dict[str, object]] = []
+    files: set[str] = set()
+    for post, records in posts_and_records(store, post_ids):
+        files.update(r.warc_file for r in records)
+        # A revisit replays only beside the response it repeats: bring those files too.
+        files.update(r.warc_file for r in responses_of(store, {r.target_uri for r in records
+                                                                if r.warc_type == "revisit"}))
+        page = _page_record(records, post.platform)
+        if page is not None:
+            title = " ".join(((post.author and f"@{post.author}: ") or "").split() + (post.text or "").split())
+            pages.append({"url": page.target_uri, "title": title[:200] or post.url, "ts": iso(page.recorded_at),
+                          "id": f"post-{post.id}"})
     if not pages:
         raise ArchiverError("nothing to export: no archived post responses" + (" for those posts" if post_ids else ""))
     paths = []
     for name in sorted(files):
-        path = store.warc_path(name)
+        path = warc_path(store, name)
         if path is None:
             raise ArchiverError(f"cannot export: WARC file {name} is missing (run archiver verify)")
         paths.append(str(path))

@@ -165,7 +165,7 @@ def run_baseline(args) -> dict:
 
 def run_due(args) -> dict:
     from archiver.config import Settings
-    from archiver.runs.recheck import due_post_ids
+    from archiver.store.runs import due_post_ids
     from archiver.store import Store
 
     store = Store(Settings(home=Path(args.home) / "a"))

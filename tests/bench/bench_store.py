@@ -72,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from archiver.config import Settings
-    from archiver.runs.recheck import due_post_ids
+    from archiver.store.runs import due_post_ids
     from archiver.report.renderers import render_json
     from archiver.report.build import build_report
     from archiver.store import Store
