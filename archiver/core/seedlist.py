@@ -45,3 +45,8 @@ def read_seed_file(path: Path) -> Iterator[SeedLine]:
             yield SeedLine(line_no, text)
 
 
+
+
+def count_urls(path: Path) -> int:
+    """How many URLs a seed list holds (reading it once checks it, too)."""
+    return sum(1 for _ in read_seed_file(path))

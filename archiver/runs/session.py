@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
+from pathlib import Path
 from datetime import datetime
 from typing import AsyncIterator, Callable
 
@@ -20,6 +21,20 @@ from archiver.store import Store
 from archiver.store.visits import last_responses
 from archiver.warc.files import object_store, seal_files
 from archiver.warc.writer import WarcWriter
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse, before anything starts, what a run would trip on later: a cookies file others can
+    read, an object store that is not ``s3://bucket/prefix``, a control that names no post."""
+    from archiver.net.cookies import UserCookies
+    from archiver.runs.health import controls_for
+    from archiver.warc.objectstore import ObjectStore
+
+    controls_for(settings)
+    if settings.cookies_file:
+        UserCookies(Path(settings.cookies_file))
+    if settings.warc_store:
+        ObjectStore.parse(settings.warc_store)
 
 
 @asynccontextmanager

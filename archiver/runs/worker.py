@@ -59,6 +59,14 @@ class WorkerReport:
     webhook_errors: list[str] = field(default_factory=list)
 
     @property
+    def checked(self) -> int:
+        return sum(1 for r in self.results if r.outcome != "skipped")
+
+    def as_json(self) -> dict[str, object]:
+        return {"worker": self.worker_id, "claimed": self.claimed, "checked": self.checked,
+                "transitions": [t.as_json() for t in self.transitions], "platform_health": self.platform_health}
+
+    @property
     def degraded(self) -> dict[str, str]:
         return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
                 if h.get("status") == "degraded"}

@@ -1,0 +1,153 @@
+"""The library: an `Archive` and everything archiver does with it.
+
+Everything the command line does, a Python caller can do::
+
+    from archiver import Archive
+
+    with Archive("my-archive") as archive:
+        archive.capture(["https://x.com/jack/status/20"])
+        run = archive.recheck()
+        for post in archive.posts(status="vanished"):
+            print(post["url"], post["vanish_reason"])
+        html = archive.render_report(archive.report(), "html")
+
+Each method takes typed arguments and returns data (the reports of `archiver.runs` and
+`archiver.report`); errors are `archiver.errors.ArchiverError`s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+from archiver.config import Settings
+from archiver.core.seedlist import read_seed_file
+from archiver.core.status import PostState
+from archiver.errors import InputError
+from archiver.net.fetcher import utcnow
+from archiver.report.build import Report, build_report
+from archiver.report.posts import post_json
+from archiver.report.renderers import RENDERERS
+from archiver.runs.capture import CaptureItem, CaptureReport, capture_async
+from archiver.runs.controls import ControlsReport, check_controls_async
+from archiver.runs.recheck import CheckResult, RecheckReport, recheck_async
+from archiver.runs.session import check_settings
+from archiver.runs.worker import WorkerReport, run_worker
+from archiver.store import Store
+from archiver.store.db import upgrade
+from archiver.store.posts import find_post, iter_posts, post_ids_of
+from archiver.warc.repair import Repair, repair_torn_files
+from archiver.warc.verify import VerifyReport, verify
+from archiver.warc.wacz import ExportResult, export_wacz
+
+
+class Archive:
+    """An archive: its database and its WARC files (``home``, or ``settings.home``).
+
+    ``readonly`` opens it for reading only (it must exist; nothing is created or changed).
+    ``transport`` and ``clock`` replace the network and the time, for tests.
+    """
+
+    def __init__(self, home: str | Path | None = None, *, settings: Settings | None = None,
+                 readonly: bool = False, transport: httpx.AsyncBaseTransport | None = None,
+                 clock: Callable[[], datetime] = utcnow):
+        self.settings = settings or Settings.from_env(home=Path(home) if home is not None else None)
+        self.store = Store(self.settings, readonly=readonly)
+        self.transport = transport
+        self.clock = clock
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- runs -----------------------------------------------------------------
+
+    def capture(self, urls: Iterable[str] = (), pages: Iterable[str] = (), seed_files: Iterable[Path] = (),
+                progress: Callable[[CaptureItem], None] | None = None) -> CaptureReport:
+        """Capture posts (and the posts ``pages`` cite; and each URL of ``seed_files``)."""
+        check_settings(self.settings)
+        seed_files = list(seed_files)
+
+        def inputs() -> Iterator[str]:
+            yield from urls
+            for path in seed_files:
+                yield from (line.url for line in read_seed_file(path))
+
+        return asyncio.run(capture_async(self.settings, self.store, inputs(), pages, transport=self.transport,
+                                         clock=self.clock, progress=progress))
+
+    def recheck(self, posts: Iterable[str] | None = None, check_all: bool = False, wait: bool = False,
+                progress: Callable[[CheckResult], None] | None = None,
+                on_start: Callable[[int], None] | None = None) -> RecheckReport:
+        """Check the posts that are due (or ``posts``: ids, URLs or ``platform:id``; or every post)."""
+        check_settings(self.settings)
+        post_ids = self.post_ids(posts) if posts else None
+        return asyncio.run(recheck_async(self.settings, self.store, post_ids=post_ids, check_all=check_all,
+                                         transport=self.transport, clock=self.clock, progress=progress,
+                                         wait=wait, on_start=on_start))
+
+    def work(self, worker_id: str, once: bool = False) -> WorkerReport:
+        """Share the recheck workload with other workers through the database (leases)."""
+        return asyncio.run(run_worker(self.settings, self.store, worker_id, once=once, transport=self.transport,
+                                      clock=self.clock))
+
+    def controls(self) -> ControlsReport:
+        """Look at every control post now, and say how each platform is."""
+        return asyncio.run(check_controls_async(self.settings, self.store, transport=self.transport,
+                                                clock=self.clock))
+
+    # --- reading --------------------------------------------------------------
+
+    def post_ids(self, which: Iterable[str]) -> list[int]:
+        """Internal ids of posts named by id, URL or ``platform:id``; InputError for one not archived."""
+        with self.store.session() as session:
+            return post_ids_of(session, which)
+
+    def posts(self, status: PostState | str | None = None, platform: str | None = None) -> Iterator[dict]:
+        """Every post (or those in ``status``, of ``platform``), as `archiver list --json` prints them."""
+        state = PostState(status) if status is not None else None
+        with self.store.session() as session:
+            for post in iter_posts(session, status=state, platform=platform):
+                yield post_json(session, post)
+
+    def post(self, which: str) -> dict:
+        """One post with its observations, as `archiver show --json` prints it."""
+        with self.store.session() as session:
+            found = find_post(session, which)
+            if found is None:
+                raise InputError(f"no such post in the archive: {which}")
+            return post_json(session, found, full=True)
+
+    def report(self, status: str = "vanished", since: datetime | None = None, until: datetime | None = None,
+               platform: str | None = None, seeds: Path | None = None, with_media: bool = False) -> Report:
+        """The deletion report's data (`render_report` turns it into HTML, CSV, JSON or Markdown)."""
+        return build_report(self.store, status=status, since=since, until=until, platform=platform, seeds=seeds,
+                            with_media=with_media)
+
+    @staticmethod
+    def render_report(report: Report, fmt: str) -> bytes:
+        if fmt not in RENDERERS:
+            raise InputError(f"no report format {fmt!r}; one of {', '.join(RENDERERS)}")
+        return RENDERERS[fmt](report)
+
+    def verify(self, repair: bool = False) -> tuple[VerifyReport, list[Repair]]:
+        """Check every record and file against what was recorded; first cut torn tails with ``repair``."""
+        repairs = repair_torn_files(self.store) if repair else []
+        return verify(self.store), repairs
+
+    def export_wacz(self, output: Path, posts: Iterable[str] | None = None) -> ExportResult:
+        """A WACZ of the archive, or of some posts (ids, URLs or ``platform:id``)."""
+        return export_wacz(self.store, output, self.post_ids(posts) if posts else None)
+
+    def upgrade(self) -> None:
+        """Apply any pending database migrations."""
+        upgrade(self.store.url, self.store.engine)

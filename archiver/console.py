@@ -1,0 +1,129 @@
+"""How the command line prints: consoles, progress bars, tables of posts, run summaries.
+
+Everything that came from the network goes through `archiver.core.terminal.terminal_text`
+and is printed as text, never as markup (issue 12).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from archiver.core.status import PostState
+from archiver.core.terminal import terminal_text
+from archiver.runs.recheck import RecheckReport
+from archiver.warc.repair import Repair
+
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    # Rich assumes 80 columns when output is not a terminal; tables of URLs need more.
+    width = None if stream.isatty() else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+out = _console(False)
+err = _console(True)
+
+
+def safe(value: object, keep_lines: bool = False) -> Text:
+    """Text from the network as a terminal shows it: never markup (rich's ``[...]`` is printed
+    as written), never a control sequence (ESC, CR, bidi overrides and the like are shown as
+    ``\\x1b``, ``\\u202e``…), so a post cannot retitle the window, clear the screen or fake
+    a line of archiver's own output (issue 12)."""
+    return Text(terminal_text(value, keep_lines))
+
+
+def say(console: Console, text: str) -> None:
+    """One plain line (no markup), whatever it holds."""
+    console.print(terminal_text(text), markup=False)
+
+
+def print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_json_lines(values: Iterable[object]) -> None:
+    """A JSON array written as its items come, one a line (a listing of a million posts)."""
+    sys.stdout.write("[")
+    for n, value in enumerate(values):
+        sys.stdout.write(("," if n else "") + "\n  " + json.dumps(value, ensure_ascii=False))
+    sys.stdout.write("\n]\n")
+
+
+def progress_bar(total: int | None = None) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+def posts_table(posts: Iterable[dict]) -> Table | None:
+    """The posts as `archiver list` shows them; None when there are none."""
+    table = Table("id", "platform", "status", "author", "created", "text", "url", box=None)
+    table.columns[5].no_wrap = True
+    table.columns[5].overflow = "ellipsis"
+    count = 0
+    for post in posts:
+        count += 1
+        text = " ".join((post["text"] or "").split())
+        table.add_row(str(post["id"]), post["platform"], post["status"], safe(post["author"] or ""),
+                      (post["created_at"] or "")[:10], safe(text[:40] + ("…" if len(text) > 40 else "")),
+                      safe(post["url"]))
+    return table if count else None
+
+
+def print_post(data: dict) -> None:
+    """One post as `archiver show` shows it: its facts, text, media, timeline and captures."""
+    out.print(Text.assemble((terminal_text(data["url"]), "bold"), f"  ({data['platform']} ",
+                            terminal_text(data["post_id"]), ")"))
+    out.print(Text.assemble("author:  ", terminal_text(data["author_name"] or ""), " @",
+                            terminal_text(data["author"] or "?")))
+    out.print(f"created: {data['created_at'] or 'unknown'}", markup=False)
+    out.print(Text.assemble("status:  ", (data["status"], "bold"),
+                            f" ({data['vanish_reason']})" if data["vanish_reason"] else ""))
+    for key in ("last_seen_alive_at", "first_seen_gone_at", "vanished_at", "next_check_at"):
+        if data[key]:
+            out.print(f"{key.replace('_', ' ')}: {data[key]}", markup=False)
+    text = terminal_text(data["text"] or "(none archived)", keep_lines=True)
+    out.print(Text("text:\n  " + "\n  ".join(text.splitlines())))
+    for media in data["media"]:
+        out.print(Text.assemble(f"media:   {media['kind']} ", terminal_text(media["url"])))
+    table = Table("observed", "trigger", "outcome", "statuses", "note", box=None, title="timeline")
+    for obs in data["observations"]:
+        statuses = " ".join(f"{k}={v}" for k, v in obs["statuses"].items())
+        note = obs["note"] + (f" [held: {obs['held']}]" if obs.get("held") else "")
+        table.add_row(obs["observed_at"], obs["trigger"], obs["outcome"], safe(statuses), safe(note))
+    out.print(table)
+    for cap in data["captures"]:
+        out.print(f"capture: {cap['captured_at']}  {cap['warc_file']} @{cap['offset']} (+{cap['length']})",
+                  markup=False)
+
+
+def print_repairs(repairs: Iterable[Repair]) -> None:
+    for repair in repairs:
+        say(err, f"note: {repair}")
+
+
+def print_degraded(degraded: dict[str, str], console: Console) -> None:
+    for platform, reason in sorted(degraded.items()):
+        say(console, f"DEGRADED {platform}: {reason}; its posts' gone-type answers are kept but held "
+                     "(never counted towards vanishing)")
+
+
+def print_run_summary(report: RecheckReport, console: Console) -> None:
+    print_repairs(report.repairs)
+    print_degraded(report.degraded, console)
+    outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1]))
+    say(console, f"checked {len(report.results)} posts" + (f": {outcomes}" if outcomes else " (none was due)"))
+    for t in report.transitions:
+        if t.after is PostState.VANISHED:
+            say(console, f"VANISHED ({t.reason}): {t.url}")
+        else:
+            say(console, f"restored (seen again after vanishing): {t.url}")
+    for problem in report.webhook_errors:
+        say(console, f"warning: {problem}")
