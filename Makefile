@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install browser postgres clean
+.PHONY: demo test check bench install browser postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m archiver.testing.demo
 
-test: $(STAMP) browser postgres
+test: check browser postgres
 	$(BIN)/python -m pytest
+
+# The quality gate, run first by `make test` (and so by CI): lint, format, types, layers.
+check: $(STAMP)
+	$(BIN)/ruff check archiver tests
+	$(BIN)/ruff format --check archiver tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The report's browser test drives Debian's chromium; install it when we can.
 browser:

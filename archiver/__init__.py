@@ -9,23 +9,30 @@ The library's public API; the command line (`archiver.cli`) is a thin layer over
         archive.recheck()
 """
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING
 
-from archiver.api import Archive  # noqa: E402
-from archiver.config import Settings  # noqa: E402
-from archiver.core.status import Outcome, PostState, VanishReason  # noqa: E402
-from archiver.errors import (  # noqa: E402
-    ArchiverError,
-    BlockedAddress,
-    FetchFailed,
-    InputError,
-    LeaseLost,
-    RunLocked,
-    SeedFileError,
-    StoreError,
-    UnsupportedURL,
-    WarcError,
-)
+from archiver.version import __version__
+
+# Where each public name lives. They are loaded on first use, so that importing one layer
+# (say `archiver.platforms`, or the simulator) does not load them all, httpx and SQL included.
+_EXPORTS = {
+    "Archive": "archiver.api",
+    "Settings": "archiver.config",
+    "Outcome": "archiver.core.status",
+    "PostState": "archiver.core.status",
+    "VanishReason": "archiver.core.status",
+    "ArchiverError": "archiver.errors",
+    "BlockedAddress": "archiver.errors",
+    "FetchFailed": "archiver.errors",
+    "InputError": "archiver.errors",
+    "LeaseLost": "archiver.errors",
+    "RunLocked": "archiver.errors",
+    "SeedFileError": "archiver.errors",
+    "StoreError": "archiver.errors",
+    "UnsupportedURL": "archiver.errors",
+    "WarcError": "archiver.errors",
+}
 
 __all__ = [
     "Archive",
@@ -45,3 +52,32 @@ __all__ = [
     "WarcError",
     "__version__",
 ]
+
+if TYPE_CHECKING:
+    from archiver.api import Archive
+    from archiver.config import Settings
+    from archiver.core.status import Outcome, PostState, VanishReason
+    from archiver.errors import (
+        ArchiverError,
+        BlockedAddress,
+        FetchFailed,
+        InputError,
+        LeaseLost,
+        RunLocked,
+        SeedFileError,
+        StoreError,
+        UnsupportedURL,
+        WarcError,
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'archiver' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -22,13 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-import httpx
-
 from archiver.config import Settings
 from archiver.core.seedlist import read_seed_file
 from archiver.core.status import PostState
 from archiver.errors import InputError
-from archiver.net.fetcher import utcnow
+from archiver.net.fetcher import Transport, utcnow
 from archiver.report.build import Report, build_report
 from archiver.report.posts import post_json
 from archiver.report.renderers import RENDERERS
@@ -38,7 +36,6 @@ from archiver.runs.recheck import CheckResult, RecheckReport, recheck_async
 from archiver.runs.session import check_settings
 from archiver.runs.worker import WorkerReport, run_worker
 from archiver.store import Store
-from archiver.store.db import upgrade
 from archiver.store.posts import find_post, iter_posts, post_ids_of
 from archiver.warc.repair import Repair, repair_torn_files
 from archiver.warc.verify import VerifyReport, verify
@@ -52,9 +49,15 @@ class Archive:
     ``transport`` and ``clock`` replace the network and the time, for tests.
     """
 
-    def __init__(self, home: str | Path | None = None, *, settings: Settings | None = None,
-                 readonly: bool = False, transport: httpx.AsyncBaseTransport | None = None,
-                 clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        home: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        readonly: bool = False,
+        transport: Transport | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ):
         self.settings = settings or Settings.from_env(home=Path(home) if home is not None else None)
         self.store = Store(self.settings, readonly=readonly)
         self.transport = transport
@@ -71,8 +74,13 @@ class Archive:
 
     # --- runs -----------------------------------------------------------------
 
-    def capture(self, urls: Iterable[str] = (), pages: Iterable[str] = (), seed_files: Iterable[Path] = (),
-                progress: Callable[[CaptureItem], None] | None = None) -> CaptureReport:
+    def capture(
+        self,
+        urls: Iterable[str] = (),
+        pages: Iterable[str] = (),
+        seed_files: Iterable[Path] = (),
+        progress: Callable[[CaptureItem], None] | None = None,
+    ) -> CaptureReport:
         """Capture posts (and the posts ``pages`` cite; and each URL of ``seed_files``)."""
         check_settings(self.settings)
         seed_files = list(seed_files)
@@ -82,38 +90,75 @@ class Archive:
             for path in seed_files:
                 yield from (line.url for line in read_seed_file(path))
 
-        return asyncio.run(capture_async(self.settings, self.store, inputs(), pages, transport=self.transport,
-                                         clock=self.clock, progress=progress))
+        return asyncio.run(
+            capture_async(
+                self.settings,
+                self.store,
+                inputs(),
+                pages,
+                transport=self.transport,
+                clock=self.clock,
+                progress=progress,
+            )
+        )
 
-    def recheck(self, posts: Iterable[str] | None = None, check_all: bool = False, wait: bool = False,
-                progress: Callable[[CheckResult], None] | None = None,
-                on_start: Callable[[int], None] | None = None) -> RecheckReport:
-        """Check the posts that are due (or ``posts``: ids, URLs or ``platform:id``; or every post)."""
+    def recheck(
+        self,
+        posts: Iterable[str] | None = None,
+        check_all: bool = False,
+        wait: bool = False,
+        progress: Callable[[CheckResult], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
+    ) -> RecheckReport:
+        """Check the posts that are due (or ``posts``: ids, URLs, ``platform:id``; or all)."""
         check_settings(self.settings)
         post_ids = self.post_ids(posts) if posts else None
-        return asyncio.run(recheck_async(self.settings, self.store, post_ids=post_ids, check_all=check_all,
-                                         transport=self.transport, clock=self.clock, progress=progress,
-                                         wait=wait, on_start=on_start))
+        return asyncio.run(
+            recheck_async(
+                self.settings,
+                self.store,
+                post_ids=post_ids,
+                check_all=check_all,
+                transport=self.transport,
+                clock=self.clock,
+                progress=progress,
+                wait=wait,
+                on_start=on_start,
+            )
+        )
 
     def work(self, worker_id: str, once: bool = False) -> WorkerReport:
         """Share the recheck workload with other workers through the database (leases)."""
-        return asyncio.run(run_worker(self.settings, self.store, worker_id, once=once, transport=self.transport,
-                                      clock=self.clock))
+        return asyncio.run(
+            run_worker(
+                self.settings,
+                self.store,
+                worker_id,
+                once=once,
+                transport=self.transport,
+                clock=self.clock,
+            )
+        )
 
     def controls(self) -> ControlsReport:
         """Look at every control post now, and say how each platform is."""
-        return asyncio.run(check_controls_async(self.settings, self.store, transport=self.transport,
-                                                clock=self.clock))
+        return asyncio.run(
+            check_controls_async(
+                self.settings, self.store, transport=self.transport, clock=self.clock
+            )
+        )
 
     # --- reading --------------------------------------------------------------
 
     def post_ids(self, which: Iterable[str]) -> list[int]:
-        """Internal ids of posts named by id, URL or ``platform:id``; InputError for one not archived."""
+        """Internal ids of posts named by id, URL or ``platform:id``; InputError if not archived."""
         with self.store.session() as session:
             return post_ids_of(session, which)
 
-    def posts(self, status: PostState | str | None = None, platform: str | None = None) -> Iterator[dict]:
-        """Every post (or those in ``status``, of ``platform``), as `archiver list --json` prints them."""
+    def posts(
+        self, status: PostState | str | None = None, platform: str | None = None
+    ) -> Iterator[dict]:
+        """Every post (or those in ``status`` of ``platform``), as `archiver list --json` has it."""
         state = PostState(status) if status is not None else None
         with self.store.session() as session:
             for post in iter_posts(session, status=state, platform=platform):
@@ -127,11 +172,25 @@ class Archive:
                 raise InputError(f"no such post in the archive: {which}")
             return post_json(session, found, full=True)
 
-    def report(self, status: str = "vanished", since: datetime | None = None, until: datetime | None = None,
-               platform: str | None = None, seeds: Path | None = None, with_media: bool = False) -> Report:
-        """The deletion report's data (`render_report` turns it into HTML, CSV, JSON or Markdown)."""
-        return build_report(self.store, status=status, since=since, until=until, platform=platform, seeds=seeds,
-                            with_media=with_media)
+    def report(
+        self,
+        status: str = "vanished",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        platform: str | None = None,
+        seeds: Path | None = None,
+        with_media: bool = False,
+    ) -> Report:
+        """The deletion report's data (`render_report` makes it HTML, CSV, JSON or Markdown)."""
+        return build_report(
+            self.store,
+            status=status,
+            since=since,
+            until=until,
+            platform=platform,
+            seeds=seeds,
+            with_media=with_media,
+        )
 
     @staticmethod
     def render_report(report: Report, fmt: str) -> bytes:
@@ -140,7 +199,7 @@ class Archive:
         return RENDERERS[fmt](report)
 
     def verify(self, repair: bool = False) -> tuple[VerifyReport, list[Repair]]:
-        """Check every record and file against what was recorded; first cut torn tails with ``repair``."""
+        """Check every record and file with what was recorded; ``repair`` cuts torn tails first."""
         repairs = repair_torn_files(self.store) if repair else []
         return verify(self.store), repairs
 
@@ -150,4 +209,4 @@ class Archive:
 
     def upgrade(self) -> None:
         """Apply any pending database migrations."""
-        upgrade(self.store.url, self.store.engine)
+        self.store.upgrade()

@@ -16,13 +16,14 @@ from typing import List, Optional
 
 import typer
 
-from archiver import __version__
 from archiver.api import Archive
 from archiver.config import Settings
 from archiver.console import (
+    capture_progress,
     err,
     out,
     posts_table,
+    print_capture,
     print_degraded,
     print_json,
     print_json_lines,
@@ -37,19 +38,25 @@ from archiver.core.status import PostState
 from archiver.errors import ArchiverError, RunLocked
 from archiver.report.build import parse_date
 from archiver.report.output import write_output
-from archiver.runs.capture import CaptureItem
 from archiver.runs.session import check_settings
 from archiver.runs.worker import check_worker_id, default_worker_id
+from archiver.store import database_failure
+from archiver.version import __version__
 
-app = typer.Typer(help="Preserve social-media posts as evidence in WARC files and tell when they vanish.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Preserve social-media posts as evidence in WARC files and tell when they vanish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 export_app = typer.Typer(help="Export the archive in standard packages.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-EXIT_DEGRADED = 3  # a run that found a platform degraded (issue 11): its gone-type answers were held
-MAX_ERROR_LINES = 50
+EXIT_DEGRADED = (
+    3  # a run that found a platform degraded (issue 11): its gone-type answers were held
+)
 
 
 class State:
@@ -71,9 +78,15 @@ def archive(readonly: bool = False, fetching: bool = False) -> Archive:
 
 @app.callback()
 def root(
-    home: Optional[Path] = typer.Option(None, "--home", show_default=False,
-                                        help="Archive directory (default: $ARCHIVER_HOME or ./archive)."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    home: Optional[Path] = typer.Option(
+        None,
+        "--home",
+        show_default=False,
+        help="Archive directory (default: $ARCHIVER_HOME or ./archive).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True
+    ),
 ) -> None:
     if version:
         out.print(f"archiver {__version__}")
@@ -83,38 +96,26 @@ def root(
 
 @app.command()
 def capture(
-    urls: Optional[List[str]] = typer.Argument(None, help="Post URLs (of any platform archiver knows, or any page)."),
-    from_file: Optional[List[Path]] = typer.Option(None, "--from-file",
-                                                   help="A seed list: one URL a line, # comments. Repeatable."),
+    urls: Optional[List[str]] = typer.Argument(
+        None, help="Post URLs (of any platform archiver knows, or any page)."
+    ),
+    from_file: Optional[List[Path]] = typer.Option(
+        None, "--from-file", help="A seed list: one URL a line, # comments. Repeatable."
+    ),
     from_page: Optional[List[str]] = typer.Option(
-        None, "--from-page", help="Capture this page and every post it links to or embeds. Repeatable."),
+        None,
+        "--from-page",
+        help="Capture this page and every post it links to or embeds. Repeatable.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Snapshot posts into WARC files and record them in the database."""
-    total = len(urls or []) + sum(count_urls(path) for path in from_file or []) + len(from_page or [])
+    total = len(urls or []) + sum(map(count_urls, from_file or [])) + len(from_page or [])
     if not total:
         raise typer.BadParameter("give at least one URL, --from-file FILE or --from-page URL")
-    with archive(fetching=True) as arc, progress_bar() as progress:
-        task = progress.add_task("capturing", total=total)
-        errors = 0
-
-        def advance(item: CaptureItem) -> None:
-            nonlocal errors
-            errors += not item.ok
-            if not item.ok and errors <= MAX_ERROR_LINES:
-                say(progress.console, f"Error: {item.message}")
-            done = progress.tasks[0].completed + 1
-            progress.update(task, completed=done, total=max(progress.tasks[0].total or 0, done))
-
+    with archive(fetching=True) as arc, capture_progress(total) as advance:
         report = arc.capture(urls or [], from_page or [], from_file or [], progress=advance)
-    print_repairs(report.repairs)
-    if report.failed_count > MAX_ERROR_LINES:
-        say(err, f"… and {report.failed_count - MAX_ERROR_LINES} more errors not shown (--json lists up to 10,000)")
-    if as_json:
-        print_json({"captured": report.captured_count, "failed": report.failed_count, "omitted": report.omitted,
-                    "items": [i.as_json() for i in report.items]})
-    say(err if as_json else out, f"{report.captured_count} captured, {report.failed_count} failed; "
-                                 f"archive: {settings().home}")
+    print_capture(report, as_json, settings().home)
     raise typer.Exit(1 if report.failed_count else 0)
 
 
@@ -135,7 +136,9 @@ def list_posts(
 
 @app.command()
 def show(
-    post: str = typer.Argument(..., help="Internal id, a post URL in any recognised form, or platform:id."),
+    post: str = typer.Argument(
+        ..., help="Internal id, a post URL in any recognised form, or platform:id."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object on stdout."),
 ) -> None:
     """Show one post, its captures and its timeline of observations."""
@@ -147,9 +150,12 @@ def show(
 @app.command()
 def recheck(
     check_all: bool = typer.Option(False, "--all", help="Check every post now, due or not."),
-    posts: Optional[List[str]] = typer.Option(None, "--post", help="Check this post now (id, URL or platform:id). "
-                                                                    "Repeatable."),
-    wait: bool = typer.Option(False, "--wait", help="If another run is going, wait for it instead of stopping."),
+    posts: Optional[List[str]] = typer.Option(
+        None, "--post", help="Check this post now (id, URL or platform:id). Repeatable."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="If another run is going, wait for it instead of stopping."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the run's result as JSON on stdout."),
 ) -> None:
     """Check the posts that are due again, and flag the ones that really vanished."""
@@ -162,8 +168,13 @@ def recheck(
 
     with archive(fetching=True) as arc:
         try:
-            report = arc.recheck(posts, check_all=check_all, wait=wait, progress=lambda _: progress.advance(task),
-                                 on_start=start)
+            report = arc.recheck(
+                posts,
+                check_all=check_all,
+                wait=wait,
+                progress=lambda _: progress.advance(task),
+                on_start=start,
+            )
         finally:
             progress.stop()
     if as_json:
@@ -173,7 +184,11 @@ def recheck(
 
 
 @app.command()
-def watch(interval: float = typer.Option(300.0, "--interval", help="Seconds between recheck runs.", min=0.1)) -> None:
+def watch(
+    interval: float = typer.Option(
+        300.0, "--interval", help="Seconds between recheck runs.", min=0.1
+    ),
+) -> None:
     """Run recheck in a loop, for machines without cron. Stop with Ctrl-C."""
     say(out, f"watching {settings().home}: a recheck run every {interval:g}s; Ctrl-C stops")
     try:
@@ -206,19 +221,28 @@ class ReportStatus(str, Enum):
 @app.command()
 def report(
     fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html, csv, json or md."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write here instead of to stdout."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only posts gone on or after DATE (YYYY-MM-DD)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", help="Write here instead of to stdout."
+    ),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="Only posts gone on or after DATE (YYYY-MM-DD)."
+    ),
     until: Optional[str] = typer.Option(None, "--until", help="Only posts gone on or before DATE."),
     platform: Optional[str] = typer.Option(None, "--platform", help="Only posts of this platform."),
-    status: ReportStatus = typer.Option(ReportStatus.vanished, "--status",
-                                        help="vanished, suspect, never_seen or all."),
-    seeds: Optional[Path] = typer.Option(None, "--seeds", help="Only the posts named in this seed list."),
+    status: ReportStatus = typer.Option(
+        ReportStatus.vanished, "--status", help="vanished, suspect, never_seen or all."
+    ),
+    seeds: Optional[Path] = typer.Option(
+        None, "--seeds", help="Only the posts named in this seed list."
+    ),
 ) -> None:
     """Export the deletion report: what vanished, when, what it said, and the evidence."""
     since_at = parse_date(since, "--since") if since else None  # the user's input is checked first
     until_at = parse_date(until, "--until") if until else None
     with archive(readonly=True) as arc:
-        data = arc.report(status.value, since_at, until_at, platform, seeds, with_media=fmt is ReportFormat.html)
+        data = arc.report(
+            status.value, since_at, until_at, platform, seeds, with_media=fmt is ReportFormat.html
+        )
     body = Archive.render_report(data, fmt.value)
     if output is None:
         sys.stdout.buffer.write(body)
@@ -230,19 +254,26 @@ def report(
 
 @export_app.command("wacz")
 def export_wacz(
-    posts: Optional[List[str]] = typer.Argument(None, help="Only these posts (id, URL or platform:id); default all."),
+    posts: Optional[List[str]] = typer.Argument(
+        None, help="Only these posts (id, URL or platform:id); default all."
+    ),
     output: Path = typer.Option(Path("archive.wacz"), "--output", help="The WACZ file to write."),
 ) -> None:
     """Package the archive (or some posts) as a WACZ for ReplayWeb.page."""
     with archive(readonly=True) as arc:
         result = arc.export_wacz(output / "archive.wacz" if output.is_dir() else output, posts)
-    say(out, f"wrote {result.output}: {result.posts} posts, {len(result.warc_files)} WARC files. "
-             "Open it at https://replayweb.page (the file stays on your machine).")
+    say(
+        out,
+        f"wrote {result.output}: {result.posts} posts, {len(result.warc_files)} WARC files. "
+        "Open it at https://replayweb.page (the file stays on your machine).",
+    )
 
 
 @app.command()
 def verify(
-    repair: bool = typer.Option(False, "--repair", help="First cut torn tails left by interrupted runs."),
+    repair: bool = typer.Option(
+        False, "--repair", help="First cut torn tails left by interrupted runs."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Check every WARC record and file against the digests recorded when they were written."""
@@ -263,16 +294,25 @@ def verify(
 
 @app.command()
 def worker(
-    worker_id: Optional[str] = typer.Option(None, "--id", help="This worker's id (default: host name and pid)."),
-    once: bool = typer.Option(False, "--once", help="Stop when no post is due instead of waiting for more."),
-    as_json: bool = typer.Option(False, "--json", help="Print what this worker did as JSON on stdout."),
+    worker_id: Optional[str] = typer.Option(
+        None, "--id", help="This worker's id (default: host name and pid)."
+    ),
+    once: bool = typer.Option(
+        False, "--once", help="Stop when no post is due instead of waiting for more."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print what this worker did as JSON on stdout."
+    ),
 ) -> None:
     """Share the recheck workload with other workers through the database (leases)."""
     name = check_worker_id(worker_id or default_worker_id())
     with archive(fetching=True) as arc:
         if not as_json:
-            say(out, f"worker {name} on {arc.store.url.split('://', 1)[0]}: claiming due posts"
-                     + (" until none is due" if once else "; Ctrl-C stops"))
+            say(
+                out,
+                f"worker {name} on {arc.store.url.split('://', 1)[0]}: claiming due posts"
+                + (" until none is due" if once else "; Ctrl-C stops"),
+            )
         try:
             report = arc.work(name, once=once)
         except KeyboardInterrupt:
@@ -291,7 +331,9 @@ def worker(
 
 
 @app.command()
-def controls(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout.")) -> None:
+def controls(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
     """Check the control posts now, and say whether each platform is healthy."""
     with archive(fetching=True) as arc:
         report = arc.controls()
@@ -299,12 +341,21 @@ def controls(as_json: bool = typer.Option(False, "--json", help="Print the resul
         print_json(report.as_json())
     for result in [] if as_json else report.results:
         detail = f" ({result.detail})" if result.detail and not result.ok else ""
-        say(out, f"{'ok' if result.ok else 'FAILED':<7}{result.platform:<10}{result.url}  expected "
-                 f"{result.expected}, came back {result.outcome}{detail}")
+        say(
+            out,
+            f"{'ok' if result.ok else 'FAILED':<7}{result.platform:<10}{result.url}  expected "
+            f"{result.expected}, came back {result.outcome}{detail}",
+        )
     for platform, health in [] if as_json else sorted(report.platform_health.items()):
-        say(out, f"{platform}: {health['status']}" + (f" — {health['reason']}" if health["reason"] else ""))
+        say(
+            out,
+            f"{platform}: {health['status']}"
+            + (f" — {health['reason']}" if health["reason"] else ""),
+        )
     if not as_json and not report.results:
-        say(out, "No controls are configured (ARCHIVER_CONTROLS=none): every platform is unchecked.")
+        say(
+            out, "No controls are configured (ARCHIVER_CONTROLS=none): every platform is unchecked."
+        )
     raise typer.Exit(EXIT_DEGRADED if report.degraded else 0)
 
 
@@ -332,11 +383,10 @@ def main(argv: list[str] | None = None) -> None:
     except ArchiverError as exc:
         say(err, f"Error: {exc}")
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - last resort: a one-line error, never a traceback
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(exc, SQLAlchemyError):
-            say(err, f"Error: the database failed: {getattr(exc, 'orig', None) or exc}")
+    except Exception as exc:
+        failure = database_failure(exc)
+        if failure is not None:
+            say(err, f"Error: {failure}")
             sys.exit(1)
         if not isinstance(exc, OSError):
             raise

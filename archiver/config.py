@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.errors import InputError
@@ -89,57 +90,99 @@ class Settings:
         default="Mozilla/5.0 (compatible; archiver/0.1; evidence preservation)",
         metadata={"env": "ARCHIVER_USER_AGENT"},
     )
-    connect_timeout: float = field(default=10.0, metadata={"env": "ARCHIVER_CONNECT_TIMEOUT", "check": "positive"})
-    read_timeout: float = field(default=30.0, metadata={"env": "ARCHIVER_READ_TIMEOUT", "check": "positive"})
-    total_timeout: float = field(default=120.0, metadata={"env": "ARCHIVER_TOTAL_TIMEOUT", "check": "positive"})
+    connect_timeout: float = field(
+        default=10.0, metadata={"env": "ARCHIVER_CONNECT_TIMEOUT", "check": "positive"}
+    )
+    read_timeout: float = field(
+        default=30.0, metadata={"env": "ARCHIVER_READ_TIMEOUT", "check": "positive"}
+    )
+    total_timeout: float = field(
+        default=120.0, metadata={"env": "ARCHIVER_TOTAL_TIMEOUT", "check": "positive"}
+    )
     max_response_bytes: int = field(
-        default=50 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_RESPONSE_BYTES", "check": "positive"}
+        default=50 * 1024 * 1024,
+        metadata={"env": "ARCHIVER_MAX_RESPONSE_BYTES", "check": "positive"},
     )
     max_decoded_bytes: int = field(
         default=8 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_DECODED_BYTES", "check": "positive"}
     )
     max_decoded_in_flight: int = field(
-        default=64 * 1024 * 1024, metadata={"env": "ARCHIVER_MAX_DECODED_IN_FLIGHT", "check": "positive"}
+        default=64 * 1024 * 1024,
+        metadata={"env": "ARCHIVER_MAX_DECODED_IN_FLIGHT", "check": "positive"},
     )
-    max_redirects: int = field(default=10, metadata={"env": "ARCHIVER_MAX_REDIRECTS", "check": "positive"})
-    concurrency: int = field(default=8, metadata={"env": "ARCHIVER_CONCURRENCY", "check": "positive"})
-    per_host_concurrency: int = field(default=2, metadata={"env": "ARCHIVER_PER_HOST_CONCURRENCY", "check": "positive"})
-    politeness_delay: float = field(default=0.5, metadata={"env": "ARCHIVER_POLITENESS_DELAY", "check": "non_negative"})
+    max_redirects: int = field(
+        default=10, metadata={"env": "ARCHIVER_MAX_REDIRECTS", "check": "positive"}
+    )
+    concurrency: int = field(
+        default=8, metadata={"env": "ARCHIVER_CONCURRENCY", "check": "positive"}
+    )
+    per_host_concurrency: int = field(
+        default=2, metadata={"env": "ARCHIVER_PER_HOST_CONCURRENCY", "check": "positive"}
+    )
+    politeness_delay: float = field(
+        default=0.5, metadata={"env": "ARCHIVER_POLITENESS_DELAY", "check": "non_negative"}
+    )
     retries: int = field(default=3, metadata={"env": "ARCHIVER_RETRIES", "check": "non_negative"})
-    backoff: float = field(default=1.0, metadata={"env": "ARCHIVER_BACKOFF", "check": "non_negative"})
-    max_retry_wait: float = field(default=60.0, metadata={"env": "ARCHIVER_MAX_RETRY_WAIT", "check": "non_negative"})
+    backoff: float = field(
+        default=1.0, metadata={"env": "ARCHIVER_BACKOFF", "check": "non_negative"}
+    )
+    max_retry_wait: float = field(
+        default=60.0, metadata={"env": "ARCHIVER_MAX_RETRY_WAIT", "check": "non_negative"}
+    )
     allow_private: bool = field(
         default=False, metadata={"env": "ARCHIVER_ALLOW_PRIVATE_ADDRESSES", "parse": _flag}
     )
     warc_max_bytes: int = field(
         default=1024 * 1024 * 1024, metadata={"env": "ARCHIVER_WARC_MAX_BYTES", "check": "positive"}
     )
-    confirmations: int = field(default=2, metadata={"env": "ARCHIVER_CONFIRMATIONS", "check": "positive"})
-    confirm_interval: float = field(default=3600.0, metadata={"env": "ARCHIVER_CONFIRM_INTERVAL", "check": "non_negative"})
+    confirmations: int = field(
+        default=2, metadata={"env": "ARCHIVER_CONFIRMATIONS", "check": "positive"}
+    )
+    confirm_interval: float = field(
+        default=3600.0, metadata={"env": "ARCHIVER_CONFIRM_INTERVAL", "check": "non_negative"}
+    )
     schedule: tuple[float, ...] = field(
         default=parse_schedule(DEFAULT_SCHEDULE),
         metadata={"env": "ARCHIVER_SCHEDULE", "parse": parse_schedule},
     )
-    max_page_posts: int = field(default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS", "check": "non_negative"})
-    lease_seconds: float = field(default=600.0, metadata={"env": "ARCHIVER_LEASE_SECONDS", "check": "positive"})
-    worker_batch: int = field(default=20, metadata={"env": "ARCHIVER_WORKER_BATCH", "check": "positive"})
-    worker_poll: float = field(default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"})
+    max_page_posts: int = field(
+        default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS", "check": "non_negative"}
+    )
+    lease_seconds: float = field(
+        default=600.0, metadata={"env": "ARCHIVER_LEASE_SECONDS", "check": "positive"}
+    )
+    worker_batch: int = field(
+        default=20, metadata={"env": "ARCHIVER_WORKER_BATCH", "check": "positive"}
+    )
+    worker_poll: float = field(
+        default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"}
+    )
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
     cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
     # Every other ARCHIVER_* variable, for the platforms to read their own settings from.
     extras: tuple[tuple[str, str], ...] = field(default=(), metadata={"env": ""})
     # Controls (issue 11): None means each platform's own defaults (`platforms.default_controls`).
     controls: tuple[str, ...] | None = field(
-        default=None, metadata={"env": "ARCHIVER_CONTROLS", "parse": parse_url_list})
+        default=None, metadata={"env": "ARCHIVER_CONTROLS", "parse": parse_url_list}
+    )
     controls_gone: tuple[str, ...] = field(
-        default=(), metadata={"env": "ARCHIVER_CONTROLS_GONE", "parse": parse_url_list})
-    control_interval: float = field(default=600.0, metadata={"env": "ARCHIVER_CONTROL_INTERVAL", "check": "non_negative"})
-    mass_gone_min: int = field(default=10, metadata={"env": "ARCHIVER_MASS_GONE_MIN", "check": "positive"})
+        default=(), metadata={"env": "ARCHIVER_CONTROLS_GONE", "parse": parse_url_list}
+    )
+    control_interval: float = field(
+        default=600.0, metadata={"env": "ARCHIVER_CONTROL_INTERVAL", "check": "non_negative"}
+    )
+    mass_gone_min: int = field(
+        default=10, metadata={"env": "ARCHIVER_MASS_GONE_MIN", "check": "positive"}
+    )
     mass_gone_ratio: float = field(
-        default=0.5, metadata={"env": "ARCHIVER_MASS_GONE_RATIO", "parse": parse_ratio})
-    shape_drift_min: int = field(default=5, metadata={"env": "ARCHIVER_SHAPE_DRIFT_MIN", "check": "positive"})
+        default=0.5, metadata={"env": "ARCHIVER_MASS_GONE_RATIO", "parse": parse_ratio}
+    )
+    shape_drift_min: int = field(
+        default=5, metadata={"env": "ARCHIVER_SHAPE_DRIFT_MIN", "check": "positive"}
+    )
     shape_drift_ratio: float = field(
-        default=0.3, metadata={"env": "ARCHIVER_SHAPE_DRIFT_RATIO", "parse": parse_ratio})
+        default=0.3, metadata={"env": "ARCHIVER_SHAPE_DRIFT_RATIO", "parse": parse_ratio}
+    )
 
     def __post_init__(self) -> None:
         """Refuse values that would make every fetch fail later with a misleading message
@@ -149,8 +192,11 @@ class Settings:
             if check is None:
                 continue
             value = getattr(self, f.name)
-            ok = isinstance(value, (int, float)) and math.isfinite(value) and (
-                value > 0 if check == "positive" else value >= 0)
+            ok = (
+                isinstance(value, (int, float))
+                and math.isfinite(value)
+                and (value > 0 if check == "positive" else value >= 0)
+            )
             if not ok:
                 what = "a number above 0" if check == "positive" else "a number of 0 or more"
                 raise InputError(f"{f.metadata['env']}={value!r} is not valid: it must be {what}")
@@ -162,7 +208,7 @@ class Settings:
         return dict(self.extras)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Read every ``ARCHIVER_*`` variable; explicit ``overrides`` win."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -188,7 +234,11 @@ class Settings:
             except ValueError as exc:
                 raise InputError(f"{name}={raw!r} is not valid: {exc}") from None
         known = set(env_names())
-        values["extras"] = tuple(sorted((k, v) for k, v in environ.items() if k.startswith("ARCHIVER_") and k not in known))
+        values["extras"] = tuple(
+            sorted(
+                (k, v) for k, v in environ.items() if k.startswith("ARCHIVER_") and k not in known
+            )
+        )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,6 +19,7 @@ from rich.text import Text
 
 from archiver.core.status import PostState
 from archiver.core.terminal import terminal_text
+from archiver.runs.capture import CaptureItem, CaptureReport
 from archiver.runs.recheck import RecheckReport
 from archiver.warc.repair import Repair
 
@@ -58,8 +61,61 @@ def print_json_lines(values: Iterable[object]) -> None:
 
 
 def progress_bar(total: int | None = None) -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=False)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+# Errors printed as they happen; the rest are counted (``--json`` lists them all).
+MAX_ERROR_LINES = 50
+
+
+@contextmanager
+def capture_progress(total: int) -> Iterator[Callable[[CaptureItem], None]]:
+    """A progress bar for a capture, and the callback that advances it and prints errors."""
+    with progress_bar() as progress:
+        task = progress.add_task("capturing", total=total)
+        errors = 0
+
+        def advance(item: CaptureItem) -> None:
+            nonlocal errors
+            errors += not item.ok
+            if not item.ok and errors <= MAX_ERROR_LINES:
+                say(progress.console, f"Error: {item.message}")
+            done = progress.tasks[0].completed + 1
+            # A --from-page page adds the posts it cites: the total grows as they are found.
+            progress.update(task, completed=done, total=max(progress.tasks[0].total or 0, done))
+
+        yield advance
+
+
+def print_capture(report: CaptureReport, as_json: bool, home: Path) -> None:
+    """What `archiver capture` prints once done: errors not shown, the JSON, the summary."""
+    print_repairs(report.repairs)
+    if report.failed_count > MAX_ERROR_LINES:
+        say(
+            err,
+            f"… and {report.failed_count - MAX_ERROR_LINES} more errors not shown (--json lists up "
+            "to 10,000)",
+        )
+    if as_json:
+        print_json(
+            {
+                "captured": report.captured_count,
+                "failed": report.failed_count,
+                "omitted": report.omitted,
+                "items": [i.as_json() for i in report.items],
+            }
+        )
+    say(
+        err if as_json else out,
+        f"{report.captured_count} captured, {report.failed_count} failed; archive: {home}",
+    )
 
 
 def posts_table(posts: Iterable[dict]) -> Table | None:
@@ -71,21 +127,44 @@ def posts_table(posts: Iterable[dict]) -> Table | None:
     for post in posts:
         count += 1
         text = " ".join((post["text"] or "").split())
-        table.add_row(str(post["id"]), post["platform"], post["status"], safe(post["author"] or ""),
-                      (post["created_at"] or "")[:10], safe(text[:40] + ("…" if len(text) > 40 else "")),
-                      safe(post["url"]))
+        table.add_row(
+            str(post["id"]),
+            post["platform"],
+            post["status"],
+            safe(post["author"] or ""),
+            (post["created_at"] or "")[:10],
+            safe(text[:40] + ("…" if len(text) > 40 else "")),
+            safe(post["url"]),
+        )
     return table if count else None
 
 
 def print_post(data: dict) -> None:
     """One post as `archiver show` shows it: its facts, text, media, timeline and captures."""
-    out.print(Text.assemble((terminal_text(data["url"]), "bold"), f"  ({data['platform']} ",
-                            terminal_text(data["post_id"]), ")"))
-    out.print(Text.assemble("author:  ", terminal_text(data["author_name"] or ""), " @",
-                            terminal_text(data["author"] or "?")))
+    out.print(
+        Text.assemble(
+            (terminal_text(data["url"]), "bold"),
+            f"  ({data['platform']} ",
+            terminal_text(data["post_id"]),
+            ")",
+        )
+    )
+    out.print(
+        Text.assemble(
+            "author:  ",
+            terminal_text(data["author_name"] or ""),
+            " @",
+            terminal_text(data["author"] or "?"),
+        )
+    )
     out.print(f"created: {data['created_at'] or 'unknown'}", markup=False)
-    out.print(Text.assemble("status:  ", (data["status"], "bold"),
-                            f" ({data['vanish_reason']})" if data["vanish_reason"] else ""))
+    out.print(
+        Text.assemble(
+            "status:  ",
+            (data["status"], "bold"),
+            f" ({data['vanish_reason']})" if data["vanish_reason"] else "",
+        )
+    )
     for key in ("last_seen_alive_at", "first_seen_gone_at", "vanished_at", "next_check_at"):
         if data[key]:
             out.print(f"{key.replace('_', ' ')}: {data[key]}", markup=False)
@@ -97,11 +176,16 @@ def print_post(data: dict) -> None:
     for obs in data["observations"]:
         statuses = " ".join(f"{k}={v}" for k, v in obs["statuses"].items())
         note = obs["note"] + (f" [held: {obs['held']}]" if obs.get("held") else "")
-        table.add_row(obs["observed_at"], obs["trigger"], obs["outcome"], safe(statuses), safe(note))
+        table.add_row(
+            obs["observed_at"], obs["trigger"], obs["outcome"], safe(statuses), safe(note)
+        )
     out.print(table)
     for cap in data["captures"]:
-        out.print(f"capture: {cap['captured_at']}  {cap['warc_file']} @{cap['offset']} (+{cap['length']})",
-                  markup=False)
+        out.print(
+            f"capture: {cap['captured_at']}  {cap['warc_file']}"
+            f" @{cap['offset']} (+{cap['length']})",
+            markup=False,
+        )
 
 
 def print_repairs(repairs: Iterable[Repair]) -> None:
@@ -111,15 +195,24 @@ def print_repairs(repairs: Iterable[Repair]) -> None:
 
 def print_degraded(degraded: dict[str, str], console: Console) -> None:
     for platform, reason in sorted(degraded.items()):
-        say(console, f"DEGRADED {platform}: {reason}; its posts' gone-type answers are kept but held "
-                     "(never counted towards vanishing)")
+        say(
+            console,
+            f"DEGRADED {platform}: {reason}; its posts' gone-type answers are kept but held "
+            "(never counted towards vanishing)",
+        )
 
 
 def print_run_summary(report: RecheckReport, console: Console) -> None:
     print_repairs(report.repairs)
     print_degraded(report.degraded, console)
-    outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1]))
-    say(console, f"checked {len(report.results)} posts" + (f": {outcomes}" if outcomes else " (none was due)"))
+    outcomes = ", ".join(
+        f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1])
+    )
+    say(
+        console,
+        f"checked {len(report.results)} posts"
+        + (f": {outcomes}" if outcomes else " (none was due)"),
+    )
     for t in report.transitions:
         if t.after is PostState.VANISHED:
             say(console, f"VANISHED ({t.reason}): {t.url}")

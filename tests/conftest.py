@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
 from archiver.config import Settings, parse_rewrites
-from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 from archiver.store import Store
+from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -32,10 +32,10 @@ class Body(httpx.AsyncByteStream):
 
     async def __aiter__(self):
         for i in range(0, len(self.data), 1000):
-            yield self.data[i:i + 1000]
+            yield self.data[i : i + 1000]
 
 
-T0 = datetime(2022, 3, 10, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2022, 3, 10, 8, 0, tzinfo=UTC)
 PHOTO_TWEET = tweet_id_at(T0, 1)
 VIDEO_TWEET = tweet_id_at(T0, 2)
 PLAIN_TWEET = tweet_id_at(T0, 3)
@@ -45,15 +45,53 @@ WEB_PAGE = "https://blog.example.org/test/page.html"
 
 def sample_posts() -> list[SimPost]:
     return [
-        SimPost("twitter", PHOTO_TWEET, "sim_alice", "Alice (sim)", "A photo tweet <script>x</script>",
-                T0, photos=["alice.png"]),
-        SimPost("twitter", VIDEO_TWEET, "sim_alice", "Alice (sim)", "A video tweet", T0, video="clip.mp4"),
-        SimPost("twitter", PLAIN_TWEET, "sim_bob", "Bob (sim)", "Plain text tweet", T0,
-                edited_text="Plain text tweet, edited"),
-        SimPost("facebook", FB_POST, "SimPage", "Sim Page", "A Facebook post for the tests", T0,
-                photos=["fb.png"], path="/SimPage/posts/700000000000001"),
-        SimPost("web", WEB_PAGE, "blog", "Blog Author", "A page for the tests", T0, title="Test page",
-                body_html=f'<p><a href="https://twitter.com/sim_alice/status/{PHOTO_TWEET}">a tweet</a></p>'),
+        SimPost(
+            "twitter",
+            PHOTO_TWEET,
+            "sim_alice",
+            "Alice (sim)",
+            "A photo tweet <script>x</script>",
+            T0,
+            photos=["alice.png"],
+        ),
+        SimPost(
+            "twitter",
+            VIDEO_TWEET,
+            "sim_alice",
+            "Alice (sim)",
+            "A video tweet",
+            T0,
+            video="clip.mp4",
+        ),
+        SimPost(
+            "twitter",
+            PLAIN_TWEET,
+            "sim_bob",
+            "Bob (sim)",
+            "Plain text tweet",
+            T0,
+            edited_text="Plain text tweet, edited",
+        ),
+        SimPost(
+            "facebook",
+            FB_POST,
+            "SimPage",
+            "Sim Page",
+            "A Facebook post for the tests",
+            T0,
+            photos=["fb.png"],
+            path="/SimPage/posts/700000000000001",
+        ),
+        SimPost(
+            "web",
+            WEB_PAGE,
+            "blog",
+            "Blog Author",
+            "A page for the tests",
+            T0,
+            title="Test page",
+            body_html=f'<p><a href="https://twitter.com/sim_alice/status/{PHOTO_TWEET}">a tweet</a></p>',
+        ),
     ]
 
 
@@ -117,7 +155,7 @@ class FakeClock:
     """A clock the test moves by hand, so confirmation intervals pass instantly."""
 
     def __init__(self, start: datetime | None = None):
-        self.now = start or datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+        self.now = start or datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -135,6 +173,7 @@ def clock() -> FakeClock:
 
 
 # --- PostgreSQL: a private cluster for the tests (Debian's postgresql; .ci/run installs it) ---
+
 
 def _pg_bin() -> Path | None:
     import glob
@@ -174,14 +213,32 @@ def pg_server(tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run([*runner, str(bindir / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)],
-                   check=True, capture_output=True)
-    subprocess.run([*runner, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-                    f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*runner, str(bindir / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *runner,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(base / "log"),
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    subprocess.run([*runner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                   capture_output=True)
+    subprocess.run(
+        [*runner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+        capture_output=True,
+    )
     shutil.rmtree(base, ignore_errors=True)
 
 

@@ -13,34 +13,64 @@ import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+
 # Answers of a shape no platform gives, each of which once crashed a whole run (issue 12):
 # path mode -> (status, content type, body).
 def _timeline(page_props: object) -> bytes:
     import json
 
     data = json.dumps({"props": {"pageProps": page_props}})
-    return f'<html><script id="__NEXT_DATA__" type="application/json">{data}</script></html>'.encode()
+    return (
+        f'<html><script id="__NEXT_DATA__" type="application/json">{data}</script></html>'.encode()
+    )
 
 
 SHAPES: dict[str, tuple[int, str, bytes]] = {
-    "tombstone-string": (200, "application/json", b'{"__typename":"TweetTombstone","tombstone":{"text":"gone"}}'),
-    "media-int": (200, "application/json", b'{"__typename":"Tweet","id_str":"1","user":{},"mediaDetails":5}'),
-    "video-info-list": (200, "application/json",
-                        b'{"__typename":"Tweet","id_str":"1","mediaDetails":[{"type":"video","video_info":[1]}]}'),
-    "bitrate-string": (200, "application/json", b'{"__typename":"Tweet","id_str":"1","mediaDetails":[{"type":"video",'
-                       b'"video_info":{"variants":[{"content_type":"video/mp4","url":"https://v.example/a.mp4",'
-                       b'"bitrate":"x"},{"content_type":"video/mp4","url":"https://v.example/b.mp4","bitrate":1}]}}]}'),
+    "tombstone-string": (
+        200,
+        "application/json",
+        b'{"__typename":"TweetTombstone","tombstone":{"text":"gone"}}',
+    ),
+    "media-int": (
+        200,
+        "application/json",
+        b'{"__typename":"Tweet","id_str":"1","user":{},"mediaDetails":5}',
+    ),
+    "video-info-list": (
+        200,
+        "application/json",
+        b'{"__typename":"Tweet","id_str":"1","mediaDetails":[{"type":"video","video_info":[1]}]}',
+    ),
+    "bitrate-string": (
+        200,
+        "application/json",
+        b'{"__typename":"Tweet","id_str":"1","mediaDetails":[{"type":"video",'
+        b'"video_info":{"variants":[{"content_type":"video/mp4","url":"https://v.example/a.mp4",'
+        b'"bitrate":"x"},{"content_type":"video/mp4","url":"https://v.example/b.mp4","bitrate":1}]}}]}',
+    ),
     "timeline-list": (200, "text/html", _timeline({"timeline": [1]})),
     "errors-int": (200, "text/html", _timeline({"errors": 5})),
     "errors-code-list": (200, "text/html", _timeline({"errors": [{"code": [63]}]})),
     "entries-int": (200, "text/html", _timeline({"timeline": {"entries": 7}})),
     "content-list": (200, "text/html", _timeline({"timeline": {"entries": [{"content": [1]}]}})),
-    "surrogate": (200, "application/json", rb'{"__typename":"TweetTombstone","text":"\udfff","html":"\ud800"}'),
-    "charset-idna": (200, "text/html; charset=idna", "<html><title>Caf\u00e9</title></html>".encode()),
+    "surrogate": (
+        200,
+        "application/json",
+        rb'{"__typename":"TweetTombstone","text":"\udfff","html":"\ud800"}',
+    ),
+    "charset-idna": (
+        200,
+        "text/html; charset=idna",
+        "<html><title>Caf\u00e9</title></html>".encode(),
+    ),
     "charset-undefined": (200, "text/html; charset=undefined", b"<html><title>x</title></html>"),
-    "bad-offset": (200, "text/html", b'<html><head><meta property="article:published_time" '
-                   b'content="2022-03-01T00:00:00+99:00"><script type="application/ld+json">'
-                   b'{"@type":"VideoObject","uploadDate":"2016-05-12T06:52:59-99:00"}</script></head></html>'),
+    "bad-offset": (
+        200,
+        "text/html",
+        b'<html><head><meta property="article:published_time" '
+        b'content="2022-03-01T00:00:00+99:00"><script type="application/ld+json">'
+        b'{"@type":"VideoObject","uploadDate":"2016-05-12T06:52:59-99:00"}</script></head></html>',
+    ),
     "status-999": (999, "text/html", b"<html>999</html>"),
 }
 # Redirects that lead nowhere archiver goes (issue 12: each must say where, not just "error").
@@ -52,9 +82,25 @@ REDIRECTS = {
 }
 
 MODES = (
-    "timeout", "reset", "drip", "truncated", "badgzip", "cl-short", "loop", "private", "huge",
-    "badjson", "nothtml", "badcharset", "errorpage", "emptyjson", "gzipbomb",
-    "redirect-chain", "htmlbomb", *SHAPES, *REDIRECTS,
+    "timeout",
+    "reset",
+    "drip",
+    "truncated",
+    "badgzip",
+    "cl-short",
+    "loop",
+    "private",
+    "huge",
+    "badjson",
+    "nothtml",
+    "badcharset",
+    "errorpage",
+    "emptyjson",
+    "gzipbomb",
+    "redirect-chain",
+    "htmlbomb",
+    *SHAPES,
+    *REDIRECTS,
 )
 
 
@@ -70,8 +116,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
 
-    def _body(self, status: int, body: bytes, ctype: str = "text/html", extra: dict[str, str] | None = None) -> None:
-        self._head(status, {"Content-Type": ctype, "Content-Length": str(len(body)), **(extra or {})})
+    def _body(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html",
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self._head(
+            status, {"Content-Type": ctype, "Content-Length": str(len(body)), **(extra or {})}
+        )
         self.wfile.write(body)
 
     def _hang_up(self) -> None:
@@ -81,7 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         mode = self.path.strip("/").split("/", 1)[0].split("?", 1)[0]
         try:
             if mode in SHAPES:
@@ -107,7 +161,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def mode_drip(self) -> None:
         self._head(200, {"Content-Type": "application/json", "Content-Length": "100000"})
-        for _ in range(200):  # a byte every 0.05 s: the read timeout never fires, the total one must
+        for _ in range(
+            200
+        ):  # a byte every 0.05 s: the read timeout never fires, the total one must
             self.wfile.write(b" ")
             self.wfile.flush()
             time.sleep(0.05)
@@ -119,7 +175,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._hang_up()
 
     def mode_badgzip(self) -> None:
-        self._body(200, b"this is not gzip at all", "application/json", {"Content-Encoding": "gzip"})
+        self._body(
+            200, b"this is not gzip at all", "application/json", {"Content-Encoding": "gzip"}
+        )
 
     def mode_cl_short(self) -> None:
         self._head(200, {"Content-Type": "application/json", "Content-Length": "10"})
@@ -151,13 +209,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._body(200, bytes(range(256)) * 40, "text/html")
 
     def mode_badcharset(self) -> None:
-        self._body(200, "<html><title>Caf\xe9 \u2603</title></html>".encode("utf-16"), "text/html; charset=no-such-charset")
+        self._body(
+            200,
+            "<html><title>Caf\xe9 \u2603</title></html>".encode("utf-16"),
+            "text/html; charset=no-such-charset",
+        )
 
     def mode_errorpage(self) -> None:
-        self._body(200, b"<html><head><title>Something went wrong</title></head><body>Try again later</body></html>")
+        self._body(
+            200,
+            b"<html><head><title>Something went wrong</title></head><body>Try again later</body></html>",
+        )
 
     def mode_gzipbomb(self) -> None:
-        self._body(200, gzip.compress(b"\0" * 20_000_000), "application/json", {"Content-Encoding": "gzip"})
+        self._body(
+            200, gzip.compress(b"\0" * 20_000_000), "application/json", {"Content-Encoding": "gzip"}
+        )
 
     def mode_redirect_chain(self) -> None:
         """Each hop to a new place, for ever: more than any redirect limit."""
@@ -199,7 +266,7 @@ class HostileServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> "HostileServer":
+    def __enter__(self) -> HostileServer:
         self._thread.start()
         return self
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import archiver
 from archiver import Archive
 from tests.conftest import PHOTO_TWEET, PLAIN_TWEET
@@ -11,8 +13,22 @@ TWEET = f"https://x.com/sim_bob/status/{PLAIN_TWEET}"
 
 def test_the_public_api_is_exactly_what_all_names():
     exported = {name for name in dir(archiver) if not name.startswith("_")}
-    exported -= {"api", "cli", "config", "console", "core", "errors", "net", "platforms", "report", "runs",
-                 "store", "testing", "warc", "simulator"}  # subpackages, once imported
+    exported -= {
+        "api",
+        "cli",
+        "config",
+        "console",
+        "core",
+        "errors",
+        "net",
+        "platforms",
+        "report",
+        "runs",
+        "store",
+        "testing",
+        "warc",
+        "simulator",
+    }  # subpackages, once imported
     assert exported == set(archiver.__all__) - {"__version__"}
 
 
@@ -34,3 +50,15 @@ def test_an_archive_does_what_the_command_line_does(sim, settings, clock, tmp_pa
         assert arc.export_wacz(tmp_path / "a.wacz", [TWEET]).posts == 1
     with Archive(settings=settings, readonly=True) as reading:
         assert len(list(reading.posts())) == 2
+
+
+def test_the_readme_example_runs(sim, tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(example.strip().splitlines()) <= 10
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ARCHIVER_URL_REWRITE", sim.rewrite_spec())
+    monkeypatch.setenv("ARCHIVER_CONTROLS", "none")
+    exec(compile(example, "README.md", "exec"), {})
+    assert (tmp_path / "my-archive" / "archiver.db").exists()
+    assert (tmp_path / "vanished.wacz").stat().st_size > 0

@@ -54,7 +54,12 @@ def test_capture_and_show_the_right_metadata(cli_env, run_cli):
     fb = json.loads(out)
     # Issue 10: post_id is Facebook's own id; the kind of post is a field of its own.
     assert (fb["platform"], fb["post_id"], fb["kind"], fb["author"], fb["author_name"]) == (
-        "facebook", "700000000000001", "post", "SimPage", "Sim Page")
+        "facebook",
+        "700000000000001",
+        "post",
+        "SimPage",
+        "Sim Page",
+    )
     assert fb["text"] == "A Facebook post for the tests"
     assert fb["created_at"] == "2022-03-10T08:00:00Z"
 
@@ -62,8 +67,21 @@ def test_capture_and_show_the_right_metadata(cli_env, run_cli):
     listed = json.loads(out)
     assert {p["platform"] for p in listed} == {"twitter", "facebook", "web"}
     for post in listed:
-        for key in ("id", "platform", "post_id", "kind", "url", "author", "author_name", "text", "created_at",
-                    "status", "first_captured_at", "last_checked_at", "captures"):
+        for key in (
+            "id",
+            "platform",
+            "post_id",
+            "kind",
+            "url",
+            "author",
+            "author_name",
+            "text",
+            "created_at",
+            "status",
+            "first_captured_at",
+            "last_checked_at",
+            "captures",
+        ):
             assert key in post
 
 
@@ -82,7 +100,10 @@ def test_every_warc_passes_warcio_check_and_offsets_read_back(cli_env, run_cli):
         if post["platform"] == "twitter":
             assert json.loads(body)["id_str"] == post["post_id"]
         else:
-            assert post["text"].split("\n")[0][:20].encode() in body or post["author_name"].encode() in body
+            assert (
+                post["text"].split("\n")[0][:20].encode() in body
+                or post["author_name"].encode() in body
+            )
 
 
 def test_media_are_archived(cli_env, run_cli):
@@ -90,7 +111,11 @@ def test_media_are_archived(cli_env, run_cli):
     uris = []
     for path in warc_files(cli_env.home):
         with open(path, "rb") as fh:
-            uris += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh) if r.rec_type == "response"]
+            uris += [
+                r.rec_headers.get_header("WARC-Target-URI")
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "response"
+            ]
     assert any(u.endswith("/pbs/media/alice.png") for u in uris)
     assert any("/pbs/amplify_video_thumb/" in u for u in uris)
     assert any(u.endswith("/640x360/clip.mp4") for u in uris)
@@ -99,8 +124,11 @@ def test_media_are_archived(cli_env, run_cli):
 def test_cdxj_indexer_indexes_the_files(cli_env, run_cli):
     run_cli("capture", *GOOD)
     for path in warc_files(cli_env.home):
-        done = subprocess.run([str(Path(sys.executable).parent / "cdxj-indexer"), str(path)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "cdxj-indexer"), str(path)],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stderr
         lines = done.stdout.strip().splitlines()
         assert lines and all(" {" in line for line in lines)
@@ -130,7 +158,9 @@ def test_recapturing_an_unchanged_post_writes_revisits(cli_env, run_cli):
             continue
         original = originals[headers.get_header("WARC-Refers-To")]
         assert original.get_header("WARC-Target-URI") == headers.get_header("WARC-Target-URI")
-        assert original.get_header("WARC-Payload-Digest") == headers.get_header("WARC-Payload-Digest")
+        assert original.get_header("WARC-Payload-Digest") == headers.get_header(
+            "WARC-Payload-Digest"
+        )
     # Only headers, request records and the metadata record: a few KB.
     assert second.stat().st_size < 6_000
     assert second.stat().st_size < first_size
@@ -138,8 +168,13 @@ def test_recapturing_an_unchanged_post_writes_revisits(cli_env, run_cli):
 
 def test_a_mixed_batch_captures_the_good_and_names_the_bad(cli_env, run_cli):
     code, out, err = run_cli(
-        "capture", GOOD[0], "not a url", "ftp://example.org/x", "https://www.facebook.com/zuck",
-        "http://10.0.0.1/x", GOOD[2],
+        "capture",
+        GOOD[0],
+        "not a url",
+        "ftp://example.org/x",
+        "https://www.facebook.com/zuck",
+        "http://10.0.0.1/x",
+        GOOD[2],
     )
     assert code == 1
     errors = [line for line in err.splitlines() if line.startswith("Error:")]
@@ -174,11 +209,20 @@ def test_capture_of_a_gone_tweet_still_records_its_time(cli_env, run_cli, sim):
     assert post["status"] == "never_seen"  # issue 10: never seen alive, so never suspect
 
 
-@pytest.mark.parametrize("args, message", [
-    (("show", "twitter:1"), "Error: no such post in the archive: twitter:1"),
-    (("show", "garbage"), "Error: not a post id or URL: not a URL: garbage (expected http:// or https://)"),
-    (("capture", "--from-file", "/nonexistent/seeds.txt"), "Error: cannot read seed list /nonexistent/seeds.txt: No such file or directory"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("show", "twitter:1"), "Error: no such post in the archive: twitter:1"),
+        (
+            ("show", "garbage"),
+            "Error: not a post id or URL: not a URL: garbage (expected http:// or https://)",
+        ),
+        (
+            ("capture", "--from-file", "/nonexistent/seeds.txt"),
+            "Error: cannot read seed list /nonexistent/seeds.txt: No such file or directory",
+        ),
+    ],
+)
 def test_cli_errors_are_one_line(cli_env, run_cli, args, message):
     run_cli("db", "upgrade")  # an archive, empty
     code, _, err = run_cli(*args)
@@ -196,8 +240,8 @@ def test_a_trailing_slash_is_fetched_and_recorded_as_given(tmp_path):
     """Issue 10: ``https://example.org/a/`` is requested as ``/a/`` and archived under that URL."""
     import httpx
 
-    from archiver.runs.capture import capture
     from archiver.config import Settings
+    from archiver.runs.capture import capture
     from archiver.store import Store
     from tests.conftest import Body
 
@@ -212,16 +256,23 @@ def test_a_trailing_slash_is_fetched_and_recorded_as_given(tmp_path):
 
     settings = Settings(home=tmp_path / "a", politeness_delay=0, retries=0)
     store = Store(settings)
-    report = capture(settings, store, ["https://example.org/2022/03/an-article/"],
-                     transport=httpx.MockTransport(handler))
+    report = capture(
+        settings,
+        store,
+        ["https://example.org/2022/03/an-article/"],
+        transport=httpx.MockTransport(handler),
+    )
     store.close()
     assert report.captured_count == 1, report.items
     assert paths == ["/2022/03/an-article/"]
     targets = []
     for path in warc_files(settings.home):
         with open(path, "rb") as fh:
-            targets += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
-                        if r.rec_type == "response"]
+            targets += [
+                r.rec_headers.get_header("WARC-Target-URI")
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "response"
+            ]
     assert targets == ["https://example.org/2022/03/an-article/"]
 
 
@@ -231,8 +282,21 @@ def test_an_x_article_is_captured_with_its_title_preview_and_cover(cli_env, run_
     from tests.conftest import T0
 
     tweet = tweet_id_at(T0, 40)
-    sim.add(SimPost("twitter", tweet, "sim_writer", "Writer (sim)", "", T0,
-                    article={"title": "An article's title", "preview": "Its preview.", "cover": "cover.jpg"}))
+    sim.add(
+        SimPost(
+            "twitter",
+            tweet,
+            "sim_writer",
+            "Writer (sim)",
+            "",
+            T0,
+            article={
+                "title": "An article's title",
+                "preview": "Its preview.",
+                "cover": "cover.jpg",
+            },
+        )
+    )
     code, _, err = run_cli("capture", f"https://x.com/sim_writer/status/{tweet}")
     assert code == 0, err
     _, out, _ = run_cli("show", f"twitter:{tweet}", "--json")

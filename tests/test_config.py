@@ -20,11 +20,16 @@ def test_defaults():
 
 
 def test_environment_values_are_parsed():
-    s = Settings.from_env({
-        "ARCHIVER_HOME": "/tmp/x", "ARCHIVER_CONCURRENCY": "3", "ARCHIVER_CONFIRM_INTERVAL": "5",
-        "ARCHIVER_SCHEDULE": "10m, 2h", "ARCHIVER_ALLOW_PRIVATE_ADDRESSES": "yes",
-        "ARCHIVER_URL_REWRITE": "https://x.com=http://127.0.0.1:1/x,https://x.com/i=http://127.0.0.1:1/i",
-    })
+    s = Settings.from_env(
+        {
+            "ARCHIVER_HOME": "/tmp/x",
+            "ARCHIVER_CONCURRENCY": "3",
+            "ARCHIVER_CONFIRM_INTERVAL": "5",
+            "ARCHIVER_SCHEDULE": "10m, 2h",
+            "ARCHIVER_ALLOW_PRIVATE_ADDRESSES": "yes",
+            "ARCHIVER_URL_REWRITE": "https://x.com=http://127.0.0.1:1/x,https://x.com/i=http://127.0.0.1:1/i",
+        }
+    )
     assert s.home == Path("/tmp/x") and s.concurrency == 3 and s.confirm_interval == 5.0
     assert s.schedule == (600.0, 7200.0)
     assert s.allow_private
@@ -38,8 +43,12 @@ def test_explicit_overrides_win():
 
 @pytest.mark.parametrize(
     "name, value",
-    [("ARCHIVER_CONCURRENCY", "many"), ("ARCHIVER_SCHEDULE", "soon"), ("ARCHIVER_URL_REWRITE", "nonsense"),
-     ("ARCHIVER_CONFIRM_INTERVAL", "-")],
+    [
+        ("ARCHIVER_CONCURRENCY", "many"),
+        ("ARCHIVER_SCHEDULE", "soon"),
+        ("ARCHIVER_URL_REWRITE", "nonsense"),
+        ("ARCHIVER_CONFIRM_INTERVAL", "-"),
+    ],
 )
 def test_bad_values_name_the_variable(name, value):
     with pytest.raises(InputError, match=f"^{name}="):
@@ -47,6 +56,12 @@ def test_bad_values_name_the_variable(name, value):
 
 
 def test_durations():
-    assert [parse_duration(t) for t in ("90", "90s", "15m", "6h", "1d")] == [90, 90, 900, 21600, 86400]
+    assert [parse_duration(t) for t in ("90", "90s", "15m", "6h", "1d")] == [
+        90,
+        90,
+        900,
+        21600,
+        86400,
+    ]
     with pytest.raises(ValueError):
         parse_schedule(" , ")

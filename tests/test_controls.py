@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from archiver.testing.simulator import SimPost, tweet_id_at
 
-T = datetime(2022, 3, 1, tzinfo=timezone.utc)
+T = datetime(2022, 3, 1, tzinfo=UTC)
 TWEETS = [tweet_id_at(T, 100 + n) for n in range(30)]
 FB_IDS = [str(730000000000000 + n) for n in range(25)]
 TWEET_URLS = [f"https://x.com/sim_bulk/status/{t}" for t in TWEETS]
@@ -29,8 +29,17 @@ def archive(cli_env, run_cli, sim, monkeypatch):
     for n, tweet in enumerate(TWEETS):
         sim.add(SimPost("twitter", tweet, "sim_bulk", "Bulk (sim)", f"Tweet number {n}", T))
     for n, post in enumerate(FB_IDS):
-        sim.add(SimPost("facebook", f"post:{post}", "SimBulk", "Sim Bulk", f"Facebook post number {n}", T,
-                        path=f"/SimBulk/posts/{post}"))
+        sim.add(
+            SimPost(
+                "facebook",
+                f"post:{post}",
+                "SimBulk",
+                "Sim Bulk",
+                f"Facebook post number {n}",
+                T,
+                path=f"/SimBulk/posts/{post}",
+            )
+        )
     code, _, err = run_cli("capture", *TWEET_URLS, *FB_URLS)
     assert code == 0, err
     return sim
@@ -76,13 +85,19 @@ def test_with_healthy_controls_a_real_deletion_is_still_confirmed(archive, run_c
     assert [c["outcome"] for c in first["platform_health"]["twitter"]["controls"]] == ["alive"] * 3
     code, out, _ = run_cli("recheck", "--all", "--json")
     assert code == 0
-    assert [(t["url"], t["to"]) for t in json.loads(out)["transitions"]] == [(TWEET_URLS[7], "vanished")]
+    assert [(t["url"], t["to"]) for t in json.loads(out)["transitions"]] == [
+        (TWEET_URLS[7], "vanished")
+    ]
     assert statuses(run_cli).get("vanished") == 1
 
 
-@pytest.mark.parametrize("switch, reason", [("tweets_tombstoned", "mass vanish"),
-                                            ("syndication_404", "answers changed shape")])
-def test_with_no_controls_the_guards_alone_hold_the_verdicts(archive, run_cli, monkeypatch, switch, reason):
+@pytest.mark.parametrize(
+    "switch, reason",
+    [("tweets_tombstoned", "mass vanish"), ("syndication_404", "answers changed shape")],
+)
+def test_with_no_controls_the_guards_alone_hold_the_verdicts(
+    archive, run_cli, monkeypatch, switch, reason
+):
     monkeypatch.setenv("ARCHIVER_CONTROLS", "none")
     archive.set_switch(switch)
     for _ in range(3):
@@ -99,12 +114,17 @@ def test_a_deleted_control_degrades_its_platform_and_controls_says_which(archive
     archive.set_state("twitter:20", "deleted")
     code, out, _ = run_cli("controls")
     assert code == 3
-    assert "FAILED twitter   https://x.com/jack/status/20  expected alive, came back deleted (syndication tombstone" in out
+    assert (
+        "FAILED twitter   https://x.com/jack/status/20  expected alive, came back deleted (syndication tombstone"
+        in out
+    )
     assert "twitter: degraded" in out and "facebook: ok" in out
     code, out, _ = run_cli("controls", "--json")
     data = json.loads(out)
     failed = [c for c in data["controls"] if not c["ok"]]
-    assert [(c["url"], c["outcome"]) for c in failed] == [("https://x.com/jack/status/20", "deleted")]
+    assert [(c["url"], c["outcome"]) for c in failed] == [
+        ("https://x.com/jack/status/20", "deleted")
+    ]
     assert data["platform_health"]["twitter"]["status"] == "degraded"
 
 
@@ -127,7 +147,9 @@ def test_user_controls_replace_the_defaults_and_bad_ones_are_refused(archive, ru
     monkeypatch.setenv("ARCHIVER_CONTROLS", "https://www.facebook.com/zuck")
     code, _, err = run_cli("recheck", "--all")
     assert code == 1
-    assert err.strip().startswith("Error: ARCHIVER_CONTROLS: 'https://www.facebook.com/zuck' is not a post")
+    assert err.strip().startswith(
+        "Error: ARCHIVER_CONTROLS: 'https://www.facebook.com/zuck' is not a post"
+    )
 
 
 def test_controls_are_not_posts_but_their_answers_are_in_the_warc(archive, run_cli, settings):
@@ -152,12 +174,13 @@ def test_observations_made_while_degraded_are_marked_and_held(archive, run_cli):
     run_cli("recheck", "--all")
     _, out, _ = run_cli("show", TWEET_URLS[3], "--json")
     last = json.loads(out)["observations"][-1]
-    assert last["outcome"] == "deleted"          # what the platform said is kept as it was said
-    assert "came back deleted" in last["held"]    # and marked as made while the platform was degraded
+    assert last["outcome"] == "deleted"  # what the platform said is kept as it was said
+    assert "came back deleted" in last["held"]  # and marked as made while the platform was degraded
 
 
-def test_the_webhook_hears_platform_degraded_and_the_report_says_which_runs_were_held(archive, run_cli,
-                                                                                      monkeypatch):
+def test_the_webhook_hears_platform_degraded_and_the_report_says_which_runs_were_held(
+    archive, run_cli, monkeypatch
+):
     received = []
 
     class Hook(BaseHTTPRequestHandler):
@@ -178,7 +201,9 @@ def test_the_webhook_hears_platform_degraded_and_the_report_says_which_runs_were
     finally:
         server.shutdown()
     run = json.loads(out)["run"]
-    assert [(r["event"], r["platform"], r["run"]) for r in received] == [("platform_degraded", "facebook", run)]
+    assert [(r["event"], r["platform"], r["run"]) for r in received] == [
+        ("platform_degraded", "facebook", run)
+    ]
     assert "came back login_wall" in received[0]["reason"]
     code, out, _ = run_cli("report", "--format", "md")
     assert f"Held back: run {run} (recheck" in out and "facebook degraded" in out
@@ -195,7 +220,7 @@ def test_a_worker_batch_checks_controls_and_exits_3(archive, run_cli, monkeypatc
     archive.set_switch("tweets_tombstoned")
     store = Store(settings)
     with store.session(write=True) as session:  # every post due now
-        session.execute(update(Post).values(next_check_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+        session.execute(update(Post).values(next_check_at=datetime(2020, 1, 1, tzinfo=UTC)))
         session.commit()
     store.close()
     code, out, err = run_cli("worker", "--once", "--json")

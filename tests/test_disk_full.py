@@ -6,21 +6,24 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 
 from archiver.config import Settings
-from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Store
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.warc.verify import verify
 from tests.conftest import T0
 
 
 def mount_small_fs(path: Path, size: str) -> bool:
     path.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
+        capture_output=True,
+    )
     return done.returncode == 0
 
 
@@ -41,10 +44,20 @@ def test_a_full_disk_stops_the_run_with_a_clear_error(small_fs, sim, monkeypatch
         urls.append(f"https://x.com/big_{n}/status/{tid}")
     sim.video_bytes = 600_000  # a few of these fill the 3 MB filesystem
     home = small_fs / "archive"
-    env = dict(os.environ, ARCHIVER_HOME=str(home), ARCHIVER_URL_REWRITE=sim.rewrite_spec(),
-               ARCHIVER_POLITENESS_DELAY="0", ARCHIVER_CONCURRENCY="2")
-    done = subprocess.run([sys.executable, "-m", "archiver", "capture", *urls], env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        ARCHIVER_HOME=str(home),
+        ARCHIVER_URL_REWRITE=sim.rewrite_spec(),
+        ARCHIVER_POLITENESS_DELAY="0",
+        ARCHIVER_CONCURRENCY="2",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", "capture", *urls],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
@@ -56,8 +69,11 @@ def test_a_full_disk_stops_the_run_with_a_clear_error(small_fs, sim, monkeypatch
     for path in (home / "warcs").glob("*.warc.gz"):
         # Issue 12: nothing the full disk kept from being written is left behind as an empty file.
         assert path.stat().st_size > 0, path.name
-        check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [str(Path(sys.executable).parent / "warcio"), "check", str(path)],
+            capture_output=True,
+            text=True,
+        )
         assert check.returncode == 0, check.stdout
     store.close()
 
@@ -79,14 +95,14 @@ class FailingFile:
 
 def test_failed_writes_are_cut_back_and_named(tmp_path):
     import io
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    from archiver.errors import WarcError
     from archiver.core.exchange import Exchange
+    from archiver.errors import WarcError
     from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
-    ex = Exchange("page", "https://e.org/", "https://e.org/", datetime.now(timezone.utc))
+    ex = Exchange("page", "https://e.org/", "https://e.org/", datetime.now(UTC))
     ex.status, ex.reason, ex.raw = 200, "OK", io.BytesIO(os.urandom(50_000))
     ex.raw_length = 50_000
     writer.write_exchange(ex)
@@ -105,10 +121,10 @@ def test_failed_writes_are_cut_back_and_named(tmp_path):
 def test_a_file_whose_header_cannot_be_written_is_removed(tmp_path, monkeypatch):
     """Issue 12: a disk full when a new WARC file starts left a 0-byte file behind."""
     import io
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    from archiver.errors import WarcError
     from archiver.core.exchange import Exchange
+    from archiver.errors import WarcError
     from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
@@ -118,7 +134,7 @@ def test_a_file_whose_header_cannot_be_written_is_removed(tmp_path, monkeypatch)
         return FailingFile(real_fdopen(fd, mode, *args, **kwargs), 0)
 
     monkeypatch.setattr(os, "fdopen", full_disk)
-    ex = Exchange("page", "https://e.org/", "https://e.org/", datetime.now(timezone.utc))
+    ex = Exchange("page", "https://e.org/", "https://e.org/", datetime.now(UTC))
     ex.status, ex.reason, ex.raw, ex.raw_length = 200, "OK", io.BytesIO(b"x"), 1
     with pytest.raises(WarcError, match="No space left on device"):
         writer.write_exchange(ex)

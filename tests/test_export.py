@@ -29,7 +29,9 @@ def test_wacz_export_validates_with_one_page_per_post(cli_env, run_cli, tmp_path
     code, stdout, err = run_cli("export", "wacz", "--output", str(out))
     assert code == 0, err
     assert "3 posts" in stdout
-    done = subprocess.run([str(BIN / "wacz"), "validate", "-f", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(BIN / "wacz"), "validate", "-f", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Validation succeeded" in done.stdout
     with zipfile.ZipFile(out) as z:
@@ -67,7 +69,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(not (BIN / "wb-manager").exists(), reason="pywb is not installed (make test installs it)")
+@pytest.mark.skipif(
+    not (BIN / "wb-manager").exists(), reason="pywb is not installed (make test installs it)"
+)
 def test_pywb_replays_the_captured_post(cli_env, run_cli, tmp_path, sim):
     run_cli("capture", PHOTO)
     _, out, _ = run_cli("show", PHOTO, "--json")
@@ -79,13 +83,23 @@ def test_pywb_replays_the_captured_post(cli_env, run_cli, tmp_path, sim):
     sim.stop()  # replay must come from the archive alone
     work = tmp_path / "pywb"
     work.mkdir()
-    subprocess.run([str(BIN / "wb-manager"), "init", "posts"], cwd=work, check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "wb-manager"), "init", "posts"], cwd=work, check=True, capture_output=True
+    )
     warcs = sorted((cli_env.home / "warcs").glob("*.warc.gz"))
-    subprocess.run([str(BIN / "wb-manager"), "add", "posts", *map(str, warcs)], cwd=work, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(BIN / "wb-manager"), "add", "posts", *map(str, warcs)],
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
-    server = subprocess.Popen([str(BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=work,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         replayed = None
         deadline = time.monotonic() + 90  # pywb takes its time to start on a loaded machine
@@ -95,7 +109,9 @@ def test_pywb_replays_the_captured_post(cli_env, run_cli, tmp_path, sim):
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        assert replayed is not None and replayed.status_code == 200, replayed and replayed.text[:300]
+        assert replayed is not None and replayed.status_code == 200, (
+            replayed and replayed.text[:300]
+        )
         assert json.loads(replayed.content)["id_str"] == PHOTO_TWEET
         assert replayed.content == archived
     finally:

@@ -7,30 +7,50 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from archiver.runs.capture import capture
 from archiver.config import parse_rewrites
+from archiver.runs.capture import capture
 from archiver.runs.recheck import recheck
 from archiver.store import Post
 from archiver.store.posts import observations_of
 from tests.conftest import PHOTO_TWEET, PLAIN_TWEET, WEB_PAGE
 from tests.hostile_server import MODES, HostileServer
 
-URLS = [f"https://x.com/sim_bob/status/{PLAIN_TWEET}", f"https://x.com/sim_alice/status/{PHOTO_TWEET}",
-        "https://www.facebook.com/SimPage/posts/700000000000001", WEB_PAGE]
-HOSTS = ["https://cdn.syndication.twimg.com", "https://publish.twitter.com", "https://syndication.twitter.com",
-         "https://x.com", "https://www.facebook.com", "https://blog.example.org"]
+URLS = [
+    f"https://x.com/sim_bob/status/{PLAIN_TWEET}",
+    f"https://x.com/sim_alice/status/{PHOTO_TWEET}",
+    "https://www.facebook.com/SimPage/posts/700000000000001",
+    WEB_PAGE,
+]
+HOSTS = [
+    "https://cdn.syndication.twimg.com",
+    "https://publish.twitter.com",
+    "https://syndication.twitter.com",
+    "https://x.com",
+    "https://www.facebook.com",
+    "https://blog.example.org",
+]
 
 
 def test_every_fault_is_recorded_and_flags_nothing(sim, settings, store, clock):
     capture(settings, store, URLS, clock=clock)
-    fast = replace(settings, read_timeout=1.0, total_timeout=2.0, retries=1, backoff=0.01,
-                   max_response_bytes=1024 * 1024, max_decoded_bytes=1024 * 1024, max_redirects=4)
+    fast = replace(
+        settings,
+        read_timeout=1.0,
+        total_timeout=2.0,
+        retries=1,
+        backoff=0.01,
+        max_response_bytes=1024 * 1024,
+        max_decoded_bytes=1024 * 1024,
+        max_redirects=4,
+    )
     injected = 0
     with HostileServer() as hostile:
         for mode in MODES:
             rewrites = parse_rewrites(",".join(f"{h}={hostile.base}/{mode}" for h in HOSTS))
             clock.advance(hours=2)
-            report = recheck(replace(fast, url_rewrite=rewrites), store, check_all=True, clock=clock)
+            report = recheck(
+                replace(fast, url_rewrite=rewrites), store, check_all=True, clock=clock
+            )
             injected += len(report.results)
             assert len(report.results) == len(URLS), mode
             assert not report.transitions, mode
@@ -51,14 +71,21 @@ def test_every_fault_is_recorded_and_flags_nothing(sim, settings, store, clock):
     recheck(settings, store, check_all=True, clock=clock)
     with store.session() as session:
         assert {p.status.value for p in session.exec(select(Post)).all()} == {"alive"}
-    print(f"\nfault injection: {len(MODES)} kinds of fault, {injected} faulty checks, 0 false flags")
+    print(
+        f"\nfault injection: {len(MODES)} kinds of fault, {injected} faulty checks, 0 false flags"
+    )
 
 
 def test_slow_drip_is_cut_by_the_total_timeout(settings, store, clock, sim):
     capture(settings, store, [WEB_PAGE], clock=clock)
     with HostileServer() as hostile:
-        drip = replace(settings, read_timeout=1.0, total_timeout=1.5, retries=0,
-                       url_rewrite=parse_rewrites(f"https://blog.example.org={hostile.base}/drip"))
+        drip = replace(
+            settings,
+            read_timeout=1.0,
+            total_timeout=1.5,
+            retries=0,
+            url_rewrite=parse_rewrites(f"https://blog.example.org={hostile.base}/drip"),
+        )
         import time
 
         started = time.monotonic()
@@ -76,11 +103,16 @@ def test_huge_bodies_are_cut_at_the_cap_and_marked(settings, store, clock, sim):
 
     capture(settings, store, [WEB_PAGE], clock=clock)
     with HostileServer() as hostile:
-        huge = replace(settings, max_response_bytes=100_000,
-                       url_rewrite=parse_rewrites(f"https://blog.example.org={hostile.base}/huge"))
+        huge = replace(
+            settings,
+            max_response_bytes=100_000,
+            url_rewrite=parse_rewrites(f"https://blog.example.org={hostile.base}/huge"),
+        )
         recheck(huge, store, check_all=True, clock=clock)
     with store.session() as session:
-        rec = session.exec(select(WarcRecord).where(WarcRecord.role == "page").order_by(WarcRecord.id.desc())).first()
+        rec = session.exec(
+            select(WarcRecord).where(WarcRecord.role == "page").order_by(WarcRecord.id.desc())
+        ).first()
     warc, _, body = read_record(settings.home / "warcs" / rec.warc_file, rec.offset)
     assert warc["WARC-Truncated"] == "length"
     assert len(body) == 100_000

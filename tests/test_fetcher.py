@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
-from archiver.net.addresses import AddressPolicy
 from archiver.config import Settings
-from archiver.net.fetcher import Fetcher, retry_after_seconds, rewrite_url
+from archiver.net.addresses import AddressPolicy
+from archiver.net.fetcher import Fetcher
+from archiver.net.politeness import retry_after_seconds, rewrite_url
 from archiver.platforms.base import FetchRequest
 from tests.conftest import Body
 
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def reply(status: int, headers: dict[str, str] | None = None, content: bytes = b"") -> httpx.Response:
+def reply(
+    status: int, headers: dict[str, str] | None = None, content: bytes = b""
+) -> httpx.Response:
     return httpx.Response(status, headers=headers or {}, stream=Body(content))
 
 
-def run(handler, url="https://example.org/a", settings: Settings | None = None, sleeps=None, **request_kw):
+def run(
+    handler,
+    url="https://example.org/a",
+    settings: Settings | None = None,
+    sleeps=None,
+    **request_kw,
+):
     settings = settings or Settings(politeness_delay=0, backoff=1.0, retries=2, max_retry_wait=60)
     slept = sleeps if sleeps is not None else []
 
@@ -30,8 +39,9 @@ def run(handler, url="https://example.org/a", settings: Settings | None = None, 
         slept.append(seconds)
 
     async def go():
-        async with Fetcher(settings, transport=httpx.MockTransport(handler), clock=lambda: NOW,
-                           sleep=fake_sleep) as fetcher:
+        async with Fetcher(
+            settings, transport=httpx.MockTransport(handler), clock=lambda: NOW, sleep=fake_sleep
+        ) as fetcher:
             return await fetcher.fetch(FetchRequest("page", url, **request_kw))
 
     return asyncio.run(go())
@@ -73,7 +83,10 @@ def test_follows_redirects_itself_and_keeps_every_hop():
 
     result = run(handler)
     assert [(e.logical_url, e.status) for e in result.exchanges] == [
-        ("https://example.org/a", 301), ("https://example.org/b", 302), ("https://example.org/c", 200)]
+        ("https://example.org/a", 301),
+        ("https://example.org/b", 302),
+        ("https://example.org/c", 200),
+    ]
     assert result.as_response().final_url == "https://example.org/c"
 
 
@@ -81,8 +94,10 @@ def test_redirect_loops_and_long_chains_end_with_an_error():
     loop = run(lambda req: reply(302, headers={"Location": "/a"}))
     assert loop.error == "redirect loop: led back to https://example.org/a, already visited"
     n = iter(range(100))
-    chain = run(lambda req: reply(302, headers={"Location": f"/r{next(n)}"}),
-                settings=Settings(max_redirects=3, politeness_delay=0))
+    chain = run(
+        lambda req: reply(302, headers={"Location": f"/r{next(n)}"}),
+        settings=Settings(max_redirects=3, politeness_delay=0),
+    )
     assert chain.error == "more than 3 redirects (ARCHIVER_MAX_REDIRECTS)"
     assert len(chain.exchanges) == 4
 
@@ -127,16 +142,20 @@ def test_network_errors_are_retried_then_reported():
 
 
 def test_size_cap_truncates_and_says_so():
-    result = run(lambda req: reply(200, content=b"x" * 5000),
-                 settings=Settings(max_response_bytes=1000, politeness_delay=0))
+    result = run(
+        lambda req: reply(200, content=b"x" * 5000),
+        settings=Settings(max_response_bytes=1000, politeness_delay=0),
+    )
     assert result.final.raw_length == 1000
     assert result.final.truncated == "length"
 
 
 def test_decompression_bomb_is_cut_at_the_decoded_cap():
     bomb = gzip.compress(b"\0" * 5_000_000)
-    result = run(lambda req: reply(200, headers={"Content-Encoding": "gzip"}, content=bomb),
-                 settings=Settings(max_decoded_bytes=10_000, politeness_delay=0))
+    result = run(
+        lambda req: reply(200, headers={"Content-Encoding": "gzip"}, content=bomb),
+        settings=Settings(max_decoded_bytes=10_000, politeness_delay=0),
+    )
     assert len(result.final.decoded) == 10_000
     assert "decompression bomb" in result.final.decode_error
 
@@ -152,8 +171,10 @@ def test_cookies_are_neither_kept_nor_recorded():
 
     def handler(request):
         seen.append(request.headers.get("cookie"))
-        return reply(302 if request.url.path == "/a" else 200,
-                              headers={"Set-Cookie": "sid=secret; Path=/", "Location": "/b"})
+        return reply(
+            302 if request.url.path == "/a" else 200,
+            headers={"Set-Cookie": "sid=secret; Path=/", "Location": "/b"},
+        )
 
     result = run(handler)
     assert seen == [None, None]
@@ -176,7 +197,8 @@ def test_secret_headers_are_sent_but_not_recorded():
 def test_url_rewrite_changes_where_not_what():
     rewrites = (("https://cdn.syndication.twimg.com", "http://127.0.0.1:9/syndication"),)
     assert rewrite_url("https://cdn.syndication.twimg.com/tweet-result?id=1", rewrites) == (
-        "http://127.0.0.1:9/syndication/tweet-result?id=1")
+        "http://127.0.0.1:9/syndication/tweet-result?id=1"
+    )
     assert rewrite_url("https://x.com/a", rewrites) == "https://x.com/a"
 
 
@@ -240,20 +262,26 @@ def test_a_kept_alive_socket_reads_as_readable_once_the_server_hangs_up():
 
     ours, theirs = socket.socketpair()
     try:
-        assert _readable(ours) is False          # idle, nothing to read
+        assert _readable(ours) is False  # idle, nothing to read
         theirs.sendall(b"x")
-        assert _readable(ours) is True           # data waiting
+        assert _readable(ours) is True  # data waiting
         ours.recv(1)
         theirs.close()
-        assert _readable(ours) is True           # the peer hung up: a read returns b""
+        assert _readable(ours) is True  # the peer hung up: a read returns b""
     finally:
         ours.close()
-    assert _readable(ours) is True               # a closed socket counts as gone
+    assert _readable(ours) is True  # a closed socket counts as gone
     assert _readable(None) is True
 
 
-@pytest.mark.parametrize("location, scheme", [("file:///etc/passwd", "file"), ("gopher://x/1", "gopher"),
-                                              ("javascript:alert(1)", "javascript")])
+@pytest.mark.parametrize(
+    "location, scheme",
+    [
+        ("file:///etc/passwd", "file"),
+        ("gopher://x/1", "gopher"),
+        ("javascript:alert(1)", "javascript"),
+    ],
+)
 def test_a_redirect_to_another_scheme_says_which(location, scheme):
     """Issue 12, item 10: not just "error"."""
     result = run(lambda req: reply(302, headers={"Location": location}))
@@ -277,14 +305,22 @@ def test_decoded_answers_held_at_once_are_capped():
     bomb = gzip.compress(b"\0" * 3_000_000)
 
     def handler(request):
-        return reply(200, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}, content=bomb)
+        return reply(
+            200,
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+            content=bomb,
+        )
 
-    settings = Settings(politeness_delay=0, retries=0, max_decoded_bytes=1_000_000,
-                        max_decoded_in_flight=2_500_000)
+    settings = Settings(
+        politeness_delay=0, retries=0, max_decoded_bytes=1_000_000, max_decoded_in_flight=2_500_000
+    )
 
     async def go():
         async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
-            results = [await fetcher.fetch(FetchRequest("page", f"https://example.org/{n}")) for n in range(4)]
+            results = [
+                await fetcher.fetch(FetchRequest("page", f"https://example.org/{n}"))
+                for n in range(4)
+            ]
             return results, fetcher.budget.held
 
     results, held = asyncio.run(go())

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archiver.runs.capture import capture
 from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import Fetcher
 from archiver.platforms import recognise
+from archiver.runs.capture import capture
 from archiver.store import Store
 from tests.conftest import FIXTURES, Body
 
@@ -63,7 +63,7 @@ def snapshot(*dirs: Path) -> set[Path]:
 def test_a_batch_of_the_whole_corpus_runs_and_writes_only_in_the_home(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     home = tmp_path / "home"
-    outside_before = snapshot(tmp_path) 
+    outside_before = snapshot(tmp_path)
 
     def handler(request: httpx.Request) -> httpx.Response:
         # no network: every fetch is answered here
@@ -71,13 +71,18 @@ def test_a_batch_of_the_whole_corpus_runs_and_writes_only_in_the_home(tmp_path, 
 
     settings = Settings(home=home, politeness_delay=0, retries=0)
     store = Store(settings)
-    report = capture(settings, store, [t for t, _, _ in INPUTS], transport=httpx.MockTransport(handler))
+    report = capture(
+        settings, store, [t for t, _, _ in INPUTS], transport=httpx.MockTransport(handler)
+    )
     store.close()
-    assert len(report.items) >= len({t for t, _, _ in INPUTS}) - 10  # duplicates of one post count once
+    # Duplicates of one post count once.
+    assert len(report.items) >= len({t for t, _, _ in INPUTS}) - 10
     for item in report.failed:
         assert "\n" not in item.message and "\x00" not in item.message
     written = snapshot(tmp_path) - outside_before
-    assert written and all(home in p.parents for p in written), [p for p in written if home not in p.parents]
+    assert written and all(home in p.parents for p in written), [
+        p for p in written if home not in p.parents
+    ]
 
 
 def test_the_cli_prints_one_line_per_bad_input_and_no_traceback(cli_env, run_cli):

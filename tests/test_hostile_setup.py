@@ -39,18 +39,34 @@ def test_a_database_written_by_a_newer_archiver_is_named(cli_env, run_cli, setti
     for args in (["list"], ["capture", TWEET]):
         code, _, err = run_cli(*args)
         assert code == 1
-        assert err.strip() == ("Error: this archive was written by a newer archiver (database revision "
-                               "9999_from_the_future); upgrade archiver to read it")
+        assert err.strip() == (
+            "Error: this archive was written by a newer archiver (database revision "
+            "9999_from_the_future); upgrade archiver to read it"
+        )
 
 
-@pytest.mark.parametrize("name, value", [
-    ("ARCHIVER_SCHEDULE", "nan"), ("ARCHIVER_SCHEDULE", "inf"), ("ARCHIVER_SCHEDULE", "1e30d"),
-    ("ARCHIVER_CONFIRM_INTERVAL", "nan"), ("ARCHIVER_MAX_RESPONSE_BYTES", "0"),
-    ("ARCHIVER_MAX_DECODED_BYTES", "-1"), ("ARCHIVER_WARC_MAX_BYTES", "0"), ("ARCHIVER_MAX_REDIRECTS", "0"),
-    ("ARCHIVER_MAX_REDIRECTS", "-3"), ("ARCHIVER_READ_TIMEOUT", "nan"), ("ARCHIVER_CONNECT_TIMEOUT", "-1"),
-    ("ARCHIVER_TOTAL_TIMEOUT", "0"), ("ARCHIVER_CONCURRENCY", "0"), ("ARCHIVER_MASS_GONE_RATIO", "2"),
-])
-def test_absurd_settings_are_refused_at_start_naming_the_setting(cli_env, run_cli, monkeypatch, name, value):
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("ARCHIVER_SCHEDULE", "nan"),
+        ("ARCHIVER_SCHEDULE", "inf"),
+        ("ARCHIVER_SCHEDULE", "1e30d"),
+        ("ARCHIVER_CONFIRM_INTERVAL", "nan"),
+        ("ARCHIVER_MAX_RESPONSE_BYTES", "0"),
+        ("ARCHIVER_MAX_DECODED_BYTES", "-1"),
+        ("ARCHIVER_WARC_MAX_BYTES", "0"),
+        ("ARCHIVER_MAX_REDIRECTS", "0"),
+        ("ARCHIVER_MAX_REDIRECTS", "-3"),
+        ("ARCHIVER_READ_TIMEOUT", "nan"),
+        ("ARCHIVER_CONNECT_TIMEOUT", "-1"),
+        ("ARCHIVER_TOTAL_TIMEOUT", "0"),
+        ("ARCHIVER_CONCURRENCY", "0"),
+        ("ARCHIVER_MASS_GONE_RATIO", "2"),
+    ],
+)
+def test_absurd_settings_are_refused_at_start_naming_the_setting(
+    cli_env, run_cli, monkeypatch, name, value
+):
     monkeypatch.setenv(name, value)
     code, _, err = run_cli("capture", TWEET)
     assert code == 1
@@ -58,7 +74,9 @@ def test_absurd_settings_are_refused_at_start_naming_the_setting(cli_env, run_cl
     assert "Traceback" not in err
 
 
-def test_over_long_names_and_languages_are_cut_not_fatal_on_postgresql(pg_url, sim, settings, monkeypatch):
+def test_over_long_names_and_languages_are_cut_not_fatal_on_postgresql(
+    pg_url, sim, settings, monkeypatch
+):
     from dataclasses import replace
 
     from archiver.runs.capture import capture

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
+from archiver.report.build import build_report
+from archiver.report.renderers import render_markdown
 from archiver.runs.capture import capture
 from archiver.runs.recheck import recheck
-from archiver.report.renderers import render_markdown
-from archiver.report.build import build_report
 from tests.conftest import PHOTO_TWEET
 
 TYPO_TWEET = f"https://x.com/sim_alice/status/{int(PHOTO_TWEET) + 7}"
@@ -40,7 +40,9 @@ def test_never_seen_posts_stay_never_seen_whatever_the_rechecks(settings, store,
 
 
 def test_the_report_shows_them_only_in_their_own_section(settings, store, clock):
-    capture(settings, store, [f"https://x.com/sim_alice/status/{PHOTO_TWEET}", TYPO_TWEET], clock=clock)
+    capture(
+        settings, store, [f"https://x.com/sim_alice/status/{PHOTO_TWEET}", TYPO_TWEET], clock=clock
+    )
     clock.advance(hours=2)
     recheck(settings, store, check_all=True, clock=clock)
     assert [p.status for p in build_report(store, status="never_seen").posts] == ["never_seen"]

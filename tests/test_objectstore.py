@@ -15,7 +15,10 @@ import pytest
 from tests.conftest import PHOTO_TWEET, PLAIN_TWEET
 
 BIN = Path(sys.executable).parent
-URLS = [f"https://x.com/sim_bob/status/{PLAIN_TWEET}", f"https://x.com/sim_alice/status/{PHOTO_TWEET}"]
+URLS = [
+    f"https://x.com/sim_bob/status/{PLAIN_TWEET}",
+    f"https://x.com/sim_alice/status/{PHOTO_TWEET}",
+]
 
 
 @pytest.fixture
@@ -25,11 +28,18 @@ def s3(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
-    for name, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     import boto3
 
@@ -38,14 +48,16 @@ def s3(monkeypatch):
         try:
             client.create_bucket(Bucket="evidence")
             break
-        except Exception:  # noqa: BLE001 - the server is still starting
+        except Exception:
             time.sleep(0.1)
     yield client
     server.terminate()
     server.wait(timeout=10)
 
 
-def test_files_go_to_the_object_store_and_are_read_back(cli_env, run_cli, sim, s3, monkeypatch, tmp_path):
+def test_files_go_to_the_object_store_and_are_read_back(
+    cli_env, run_cli, sim, s3, monkeypatch, tmp_path
+):
     monkeypatch.setenv("ARCHIVER_WARC_STORE", "s3://evidence/archive/2026")
     assert run_cli("capture", *URLS)[0] == 0
     assert list((cli_env.home / "warcs").glob("*.warc.gz")) == []  # uploaded, then removed here
@@ -61,10 +73,13 @@ def test_files_go_to_the_object_store_and_are_read_back(cli_env, run_cli, sim, s
     run_cli("recheck", "--all")
     code, out, _ = run_cli("report", "--format", "json")
     posts = json.loads(out)["posts"]
-    assert [(p["url"], p["text"], p["text_source"]) for p in posts] == [(URLS[0], "Plain text tweet", "warc")]
+    assert [(p["url"], p["text"], p["text_source"]) for p in posts] == [
+        (URLS[0], "Plain text tweet", "warc")
+    ]
     assert posts[0]["evidence"]["warc_sha256"] in {h["Metadata"]["sha256"] for h in [head]} | {
         s3.head_object(Bucket="evidence", Key=o["Key"])["Metadata"]["sha256"]
-        for o in s3.list_objects_v2(Bucket="evidence")["Contents"]}
+        for o in s3.list_objects_v2(Bucket="evidence")["Contents"]
+    }
     assert run_cli("verify")[0] == 0
     assert run_cli("export", "wacz", "--output", str(tmp_path / "a.wacz"))[0] == 0
 

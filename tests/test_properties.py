@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiver.errors import InputError
 from archiver.core.pages import read_page
+from archiver.core.status import (
+    ObservationPoint,
+    Outcome,
+    OutcomeKind,
+    PostState,
+    StateRule,
+    derive_state,
+)
+from archiver.errors import InputError
 from archiver.platforms import facebook, recognise, twitter, web
 from archiver.platforms.base import PostRef, Response
+from archiver.platforms.twitter.endpoints import RESERVED_PATHS
 from archiver.runs.seeds import post_links
-from archiver.core.status import ObservationPoint, Outcome, OutcomeKind, PostState, StateRule, derive_state
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-handles = st.text(alphabet=string.ascii_letters + string.digits + "_", min_size=1, max_size=15).filter(
-    lambda h: h.lower() not in ("i", "home", "search", "explore", "settings", "hashtag", "intent", "share",
-                                "notifications", "messages", "compose", "login", "logout", "signup", "tos", "privacy"))
+handles = st.text(
+    alphabet=string.ascii_letters + string.digits + "_", min_size=1, max_size=15
+).filter(lambda h: h.lower() not in RESERVED_PATHS)
 ids = st.integers(min_value=1, max_value=2**63 - 1)
 hosts = st.sampled_from(sorted(twitter.HOSTS))
 suffixes = st.sampled_from(["", "/", "/photo/1", "/video/2", "?s=20&t=abc", "#x", "/analytics"])
@@ -63,8 +71,11 @@ def test_tokens_look_like_the_javascript_ones(tweet_id):
 
 
 @FAST
-@given(st.sampled_from(sorted(facebook.HOSTS)), st.from_regex(r"[A-Za-z0-9.]{1,30}", fullmatch=True),
-       st.integers(min_value=1, max_value=10**18))
+@given(
+    st.sampled_from(sorted(facebook.HOSTS)),
+    st.from_regex(r"[A-Za-z0-9.]{1,30}", fullmatch=True),
+    st.integers(min_value=1, max_value=10**18),
+)
 def test_facebook_post_urls_round_trip(host, page, post_id):
     try:
         ref = recognise(f"https://{host}/{page}/posts/{post_id}?fbclid=abc")
@@ -74,20 +85,29 @@ def test_facebook_post_urls_round_trip(host, page, post_id):
     assert recognise(ref.url).key == ref.key
 
 
-bodies = st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode),
-                   st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                                lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=10), c, max_size=4),
-                                max_leaves=20).map(lambda v: __import__("json").dumps(v).encode()))
+bodies = st.one_of(
+    st.binary(max_size=2000),
+    st.text(max_size=2000).map(str.encode),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=10), c, max_size=4),
+        max_leaves=20,
+    ).map(lambda v: __import__("json").dumps(v).encode()),
+)
 statuses = st.sampled_from([None, 200, 301, 403, 404, 410, 429, 500, 503])
 
 
 @FAST
 @given(bodies, bodies, bodies, statuses, statuses, statuses)
 def test_twitter_parse_and_classify_never_fail(b1, b2, b3, s1, s2, s3):
-    responses = {"syndication": Response("syndication", "u", s1, body=b1),
-                 "oembed": Response("oembed", "u", s2, body=b2),
-                 "account": Response("account", "u", s3, body=b3)}
-    ref = PostRef("twitter", "1641086480675225601", "https://x.com/a/status/1641086480675225601", handle="a")
+    responses = {
+        "syndication": Response("syndication", "u", s1, body=b1),
+        "oembed": Response("oembed", "u", s2, body=b2),
+        "account": Response("account", "u", s3, body=b3),
+    }
+    ref = PostRef(
+        "twitter", "1641086480675225601", "https://x.com/a/status/1641086480675225601", handle="a"
+    )
     twitter.parse(ref, responses)
     assert twitter.classify(responses).outcome in Outcome
 
@@ -95,7 +115,9 @@ def test_twitter_parse_and_classify_never_fail(b1, b2, b3, s1, s2, s3):
 @FAST
 @given(bodies, statuses, st.sampled_from(["", "https://www.facebook.com/login/?next=x"]))
 def test_facebook_and_web_parse_and_classify_never_fail(body, status, final):
-    response = Response("page", "u", status, {"content-type": "text/html; charset=whatever"}, body, final_url=final)
+    response = Response(
+        "page", "u", status, {"content-type": "text/html; charset=whatever"}, body, final_url=final
+    )
     for module, key in ((facebook, "post:1"), (web, "https://e.org/")):
         ref = PostRef(module.NAME, key, "https://www.facebook.com/p/posts/1")
         module.parse(ref, {"page": response})
@@ -114,16 +136,26 @@ outcomes = st.sampled_from(list(Outcome))
 
 
 @FAST
-@given(st.lists(st.tuples(outcomes, st.integers(min_value=0, max_value=500)), max_size=30),
-       st.lists(st.tuples(st.sampled_from([Outcome.LOGIN_WALL, Outcome.RATE_LIMITED, Outcome.ERROR]),
-                          st.integers(min_value=0, max_value=500)), max_size=10))
+@given(
+    st.lists(st.tuples(outcomes, st.integers(min_value=0, max_value=500)), max_size=30),
+    st.lists(
+        st.tuples(
+            st.sampled_from([Outcome.LOGIN_WALL, Outcome.RATE_LIMITED, Outcome.ERROR]),
+            st.integers(min_value=0, max_value=500),
+        ),
+        max_size=10,
+    ),
+)
 def test_neutral_observations_never_change_whether_a_post_vanished(history, noise):
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
     rule = StateRule(2, timedelta(minutes=60))
 
     def points(items):
         # distinct times: the order of simultaneous observations would be arbitrary
-        return [ObservationPoint(t0 + timedelta(minutes=m, microseconds=i), o) for i, (o, m) in enumerate(items)]
+        return [
+            ObservationPoint(t0 + timedelta(minutes=m, microseconds=i), o)
+            for i, (o, m) in enumerate(items)
+        ]
 
     base = derive_state(points(history), rule)
     noisy = derive_state(points(history + [(o, m) for o, m in noise]), rule)

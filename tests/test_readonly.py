@@ -15,11 +15,18 @@ from tests.conftest import PHOTO_TWEET
 TWEET = f"https://x.com/sim_alice/status/{PHOTO_TWEET}"
 
 
-def test_reading_a_home_that_does_not_exist_creates_nothing(cli_env, run_cli, tmp_path, monkeypatch):
+def test_reading_a_home_that_does_not_exist_creates_nothing(
+    cli_env, run_cli, tmp_path, monkeypatch
+):
     missing = tmp_path / "no-archive-here"
     monkeypatch.setenv("ARCHIVER_HOME", str(missing))
-    for args in (["list"], ["show", "1"], ["report", "--format", "md"], ["verify"],
-                 ["export", "wacz", "--output", str(tmp_path / "x.wacz")]):
+    for args in (
+        ["list"],
+        ["show", "1"],
+        ["report", "--format", "md"],
+        ["verify"],
+        ["export", "wacz", "--output", str(tmp_path / "x.wacz")],
+    ):
         code, _, err = run_cli(*args)
         assert code == 1, args
         assert err.strip().startswith(f"Error: no archive at {missing}"), err
@@ -31,8 +38,12 @@ def readonly_copy(cli_env, run_cli, tmp_path):
     run_cli("capture", TWEET, "https://www.facebook.com/SimPage/posts/700000000000001")
     mount = tmp_path / f"ro-{uuid.uuid4().hex[:6]}"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     shutil.copytree(cli_env.home, mount / "archive")
     subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True, capture_output=True)
@@ -40,8 +51,9 @@ def readonly_copy(cli_env, run_cli, tmp_path):
     subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
-def test_a_read_only_archive_can_be_listed_shown_reported_and_verified(readonly_copy, run_cli, monkeypatch,
-                                                                         tmp_path):
+def test_a_read_only_archive_can_be_listed_shown_reported_and_verified(
+    readonly_copy, run_cli, monkeypatch, tmp_path
+):
     monkeypatch.setenv("ARCHIVER_HOME", str(readonly_copy))
     code, out, err = run_cli("list", "--json")
     assert code == 0, err

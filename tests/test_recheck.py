@@ -16,17 +16,21 @@ from sqlmodel import func, select
 
 from archiver.runs.capture import capture
 from archiver.runs.recheck import recheck
-from archiver.store.runs import due_post_ids
-from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Observation, Post
 from archiver.store.posts import find_post, observations_of
+from archiver.store.runs import due_post_ids
+from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.warc.writer import read_record
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, T0, WEB_PAGE
 
 TWEET = f"https://x.com/sim_bob/status/{PLAIN_TWEET}"
 FB = "https://www.facebook.com/SimPage/posts/700000000000001"
 URL_OF = {"twitter": TWEET, "facebook": FB, "web": WEB_PAGE}
-SIM_REF = {"twitter": f"twitter:{PLAIN_TWEET}", "facebook": f"facebook:{FB_POST}", "web": f"web:{WEB_PAGE}"}
+SIM_REF = {
+    "twitter": f"twitter:{PLAIN_TWEET}",
+    "facebook": f"facebook:{FB_POST}",
+    "web": f"web:{WEB_PAGE}",
+}
 
 
 def post_state(store, url):
@@ -64,8 +68,9 @@ def last_outcome(store, url):
         ("web", "flaky", "error", "unknown", None),
     ],
 )
-def test_each_state_maps_to_its_outcome_and_post_state(sim, settings, store, clock, platform, state, outcome,
-                                                       final_status, reason):
+def test_each_state_maps_to_its_outcome_and_post_state(
+    sim, settings, store, clock, platform, state, outcome, final_status, reason
+):
     url = URL_OF[platform]
     capture(settings, store, [url], clock=clock)
     sim.set_state(SIM_REF[platform], state)
@@ -87,11 +92,15 @@ def test_a_post_that_comes_back_is_restored(sim, settings, store, clock):
     for _ in range(2):
         clock.advance(hours=1)
         report = recheck(settings, store, check_all=True, clock=clock)
-    assert [(t.before.value, t.after.value, t.reason) for t in report.transitions] == [("suspect", "vanished", "deleted")]
+    assert [(t.before.value, t.after.value, t.reason) for t in report.transitions] == [
+        ("suspect", "vanished", "deleted")
+    ]
     sim.set_state(SIM_REF["twitter"], "live")
     clock.advance(hours=1)
     report = recheck(settings, store, check_all=True, clock=clock)
-    assert [(t.before.value, t.after.value) for t in report.transitions] == [("vanished", "restored")]
+    assert [(t.before.value, t.after.value) for t in report.transitions] == [
+        ("vanished", "restored")
+    ]
     assert post_state(store, TWEET) == ("restored", None)
     with store.session() as session:
         outcomes = [o.outcome.value for o in observations_of(session, find_post(session, TWEET).id)]
@@ -109,14 +118,18 @@ def test_an_edited_post_keeps_both_versions(sim, settings, store, clock):
         assert post.text == "Plain text tweet, edited"
         from archiver.store.posts import captures_of
 
-        versions = [json.loads(read_record(settings.home / "warcs" / rec.warc_file, rec.offset)[2])["text"]
-                    for _, rec in captures_of(session, post.id)]
+        versions = [
+            json.loads(read_record(settings.home / "warcs" / rec.warc_file, rec.offset)[2])["text"]
+            for _, rec in captures_of(session, post.id)
+        ]
     assert versions == ["Plain text tweet", "Plain text tweet, edited"]
 
 
 def test_no_false_flags_under_faults(sim, settings, store, clock):
     """Live posts, rechecked many times while faults are injected at random: none is ever flagged."""
-    fast = settings.__class__(**{**settings.__dict__, "read_timeout": 0.5, "total_timeout": 2.0, "retries": 0})
+    fast = settings.__class__(
+        **{**settings.__dict__, "read_timeout": 0.5, "total_timeout": 2.0, "retries": 0}
+    )
     sim.slow_seconds = 1.0
     posts = []
     for n in range(12):
@@ -125,9 +138,20 @@ def test_no_false_flags_under_faults(sim, settings, store, clock):
         posts.append((f"twitter:{tid}", f"https://x.com/live_{n}/status/{tid}"))
     for n in range(4):
         key = f"post:7100000000000{n:02d}"
-        sim.add(SimPost("facebook", key, "LivePage", "Live Page", f"live fb {n}", T0,
-                        path=f"/LivePage/posts/7100000000000{n:02d}"))
-        posts.append((f"facebook:{key}", f"https://www.facebook.com/LivePage/posts/7100000000000{n:02d}"))
+        sim.add(
+            SimPost(
+                "facebook",
+                key,
+                "LivePage",
+                "Live Page",
+                f"live fb {n}",
+                T0,
+                path=f"/LivePage/posts/7100000000000{n:02d}",
+            )
+        )
+        posts.append(
+            (f"facebook:{key}", f"https://www.facebook.com/LivePage/posts/7100000000000{n:02d}")
+        )
     capture(fast, store, [u for _, u in posts], clock=clock)
     faults = ["rate_limited", "flaky", "slow", "reset", "login_wall", "empty", "truncated"]
     rng = random.Random(20260601)
@@ -142,9 +166,13 @@ def test_no_false_flags_under_faults(sim, settings, store, clock):
         checks += len(report.results)
         assert not report.transitions
         with store.session() as session:
-            flagged = session.exec(select(Post).where(Post.status.in_(["suspect", "vanished"]))).all()
+            flagged = session.exec(
+                select(Post).where(Post.status.in_(["suspect", "vanished"]))
+            ).all()
             assert flagged == [], [(p.url, p.status) for p in flagged]
-    print(f"\nfault run: {len(posts)} posts, {checks} checks, {injected} faults injected, 0 false flags")
+    print(
+        f"\nfault run: {len(posts)} posts, {checks} checks, {injected} faults injected, 0 false flags"
+    )
     assert injected > 50
 
 
@@ -212,7 +240,9 @@ def test_recheck_json_lists_transitions(cli_env, run_cli, sim, monkeypatch):
     assert code == 0
     data = json.loads(out)
     assert data["checked"] == 2
-    assert [(t["url"], t["to"], t["reason"]) for t in data["transitions"]] == [(FB, "vanished", "unavailable")]
+    assert [(t["url"], t["to"], t["reason"]) for t in data["transitions"]] == [
+        (FB, "vanished", "unavailable")
+    ]
     assert f"VANISHED (unavailable): {FB}" in err
 
 
@@ -239,12 +269,19 @@ def test_webhook_receives_each_transition(cli_env, run_cli, sim, monkeypatch):
         run_cli("recheck", "--all")
     finally:
         server.shutdown()
-    assert [(r["event"], r["url"], r["reason"]) for r in received] == [("post.vanished", TWEET, "deleted")]
+    assert [(r["event"], r["url"], r["reason"]) for r in received] == [
+        ("post.vanished", TWEET, "deleted")
+    ]
 
 
 def _archiver(env, *args):
-    return subprocess.Popen([sys.executable, "-m", "archiver", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_runs_at_once_one_runs_one_says_so(cli_env, run_cli, sim, store):
@@ -259,8 +296,11 @@ def test_two_runs_at_once_one_runs_one_says_so(cli_env, run_cli, sim, store):
     assert err2.strip().endswith("this one stops (use --wait to wait for it)")
     assert "database is locked" not in err1 + err2
     with store.session() as session:
-        counts = session.exec(select(Observation.post_id, func.count()).group_by(Observation.post_id)).all()
-    assert sorted(c for _, c in counts) == [2, 2, 2, 2]  # one capture + one check each, no duplicate
+        counts = session.exec(
+            select(Observation.post_id, func.count()).group_by(Observation.post_id)
+        ).all()
+    # One capture and one check each, no duplicate.
+    assert sorted(c for _, c in counts) == [2, 2, 2, 2]
     third = _archiver(env, "recheck", "--all", "--wait")
     assert third.wait(timeout=60) == 0
 
@@ -279,7 +319,9 @@ def test_watch_stops_cleanly_on_ctrl_c(cli_env, run_cli, sim):
     assert "Traceback" not in err
 
 
-def test_a_run_killed_halfway_loses_nothing_and_the_next_carries_on(cli_env, run_cli, sim, store, monkeypatch):
+def test_a_run_killed_halfway_loses_nothing_and_the_next_carries_on(
+    cli_env, run_cli, sim, store, monkeypatch
+):
     import signal
 
     monkeypatch.setenv("ARCHIVER_SCHEDULE", "1s,1d")  # due one second after capture, then tomorrow
@@ -296,8 +338,11 @@ def test_a_run_killed_halfway_loses_nothing_and_the_next_carries_on(cli_env, run
 
     def checked_so_far() -> int:
         with store.session() as session:
-            return session.exec(select(func.count()).select_from(Observation)
-                                .where(Observation.trigger == "recheck")).one()
+            return session.exec(
+                select(func.count())
+                .select_from(Observation)
+                .where(Observation.trigger == "recheck")
+            ).one()
 
     deadline = time.monotonic() + 60
     while checked_so_far() < 2 and time.monotonic() < deadline:  # kill once the run is under way
@@ -318,5 +363,7 @@ def test_a_run_killed_halfway_loses_nothing_and_the_next_carries_on(cli_env, run
     assert code == 0
     assert json.loads(out)["checked"] == len(posts) - checked  # the rest, and only the rest
     with store.session() as session:
-        counts = session.exec(select(Observation.post_id, func.count()).group_by(Observation.post_id)).all()
+        counts = session.exec(
+            select(Observation.post_id, func.count()).group_by(Observation.post_id)
+        ).all()
     assert sorted(c for _, c in counts) == [2] * len(posts)

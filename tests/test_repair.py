@@ -10,12 +10,16 @@ from pathlib import Path
 from archiver.warc.repair import complete_length, repair_torn_files
 from tests.conftest import PHOTO_TWEET, PLAIN_TWEET
 
-URLS = [f"https://x.com/sim_bob/status/{PLAIN_TWEET}", f"https://x.com/sim_alice/status/{PHOTO_TWEET}"]
+URLS = [
+    f"https://x.com/sim_bob/status/{PLAIN_TWEET}",
+    f"https://x.com/sim_alice/status/{PHOTO_TWEET}",
+]
 
 
 def warcio_check(path: Path) -> int:
-    return subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
-                          capture_output=True).returncode
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", str(path)], capture_output=True
+    ).returncode
 
 
 def test_complete_length_stops_at_the_last_whole_member(tmp_path):
@@ -79,9 +83,8 @@ def test_the_next_run_repairs_by_itself(cli_env, run_cli, store):
 
 def test_a_file_being_written_is_left_alone(store, tmp_path):
     import fcntl
-    import os
-
     import gzip
+    import os
 
     store.warc_dir.mkdir(parents=True, exist_ok=True)
     path = store.warc_dir / "archiver-20260101000000000000-1.warc.gz"

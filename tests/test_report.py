@@ -5,16 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC
 
 import pytest
 from sqlmodel import select
 
+from archiver.report.build import build_report
+from archiver.report.renderers import (
+    CSV_COLUMNS,
+    render_csv,
+    render_html,
+    render_json,
+    render_markdown,
+)
 from archiver.runs.capture import capture
 from archiver.runs.recheck import recheck
-from archiver.report.renderers import CSV_COLUMNS, render_csv, render_html, render_json, render_markdown
-from archiver.report.build import build_report
-from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.store import Post
+from archiver.testing.simulator import SimPost, tweet_id_at
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, T0, VIDEO_TWEET, WEB_PAGE
 
 TWEET = f"https://x.com/sim_bob/status/{PLAIN_TWEET}"
@@ -28,7 +35,9 @@ HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2
 def scenario(sim, settings, store, clock):
     """Capture a batch; delete some posts, wall or limit others; recheck twice."""
     hostile_id = tweet_id_at(T0, 77)
-    sim.add(SimPost("twitter", hostile_id, "sim_mallory", "Mallory <b>", HOSTILE, T0, photos=["m.png"]))
+    sim.add(
+        SimPost("twitter", hostile_id, "sim_mallory", "Mallory <b>", HOSTILE, T0, photos=["m.png"])
+    )
     hostile = f"https://x.com/sim_mallory/status/{hostile_id}"
     urls = [TWEET, PHOTO, VIDEO, FB, WEB_PAGE, hostile]
     capture(settings, store, urls, clock=clock)
@@ -44,7 +53,12 @@ def scenario(sim, settings, store, clock):
     clock.advance(hours=1)
     confirmed = clock()
     recheck(settings, store, check_all=True, clock=clock)
-    return {"captured_at": captured_at, "first_gone": first_gone, "confirmed": confirmed, "hostile": hostile}
+    return {
+        "captured_at": captured_at,
+        "first_gone": first_gone,
+        "confirmed": confirmed,
+        "hostile": hostile,
+    }
 
 
 def test_the_report_lists_exactly_the_vanished_posts(scenario, store):
@@ -64,7 +78,11 @@ def test_the_report_lists_exactly_the_vanished_posts(scenario, store):
         assert post.text_source == "warc"
         assert post.evidence.warc_sha256 and len(post.evidence.warc_sha256) == 64
         assert post.evidence.payload_digest.startswith("sha1:")
-    assert {p.status for p in build_report(store, status="all").posts} == {"vanished", "alive", "unknown"}
+    assert {p.status for p in build_report(store, status="all").posts} == {
+        "vanished",
+        "alive",
+        "unknown",
+    }
     assert build_report(store, status="suspect").posts == []
 
 
@@ -120,8 +138,11 @@ def test_post_content_is_escaped_everywhere(scenario, store):
     assert "<script>window.__pwned" not in page and "<img src=x" not in page
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
     assert "Mallory &lt;b&gt;" in page
-    row = next(r for r in csv.DictReader(io.StringIO(render_csv(report).decode("utf-8-sig")))
-               if r["author"] == "sim_mallory")
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(render_csv(report).decode("utf-8-sig")))
+        if r["author"] == "sim_mallory"
+    )
     assert row["text"] == HOSTILE  # kept as data, exactly
     md = render_markdown(report).decode()
     assert "\\<script\\>" in md and "\\*bold\\*" in md and "\\[x\\]" in md
@@ -146,7 +167,10 @@ def test_an_empty_archive_says_so(store):
 
 def test_no_vanished_posts_says_so(sim, settings, store, clock):
     capture(settings, store, [TWEET], clock=clock)
-    assert "No post has vanished among the 1 posts tracked." in render_markdown(build_report(store)).decode()
+    assert (
+        "No post has vanished among the 1 posts tracked."
+        in render_markdown(build_report(store)).decode()
+    )
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv", "json", "md"])
@@ -163,7 +187,10 @@ def test_report_command_rejects_bad_input(cli_env, run_cli, tmp_path):
     run_cli("db", "upgrade")  # an archive, empty
     code, _, err = run_cli("report", "--since", "yesterday")
     assert code == 1
-    assert err.strip() == "Error: --since 'yesterday' is not a date (use YYYY-MM-DD or an ISO 8601 time)"
+    assert (
+        err.strip()
+        == "Error: --since 'yesterday' is not a date (use YYYY-MM-DD or an ISO 8601 time)"
+    )
     code, _, err = run_cli("report", "--output", str(tmp_path / "no" / "such" / "dir" / "r.html"))
     assert code == 1 and "does not exist" in err
     code, _, err = run_cli("report", "--format", "pdf")
@@ -172,18 +199,38 @@ def test_report_command_rejects_bad_input(cli_env, run_cli, tmp_path):
 
 def test_a_huge_cell_is_cut_and_says_so():
     """Issue 12, item 11: a 1,000,000-character cell was written as is."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from archiver.report.build import Report, ReportPost
 
     post = ReportPost(
-        id=1, platform="web", post_id="u", kind="page", url="https://e.org/", author=None, author_name=None,
-        created_at=None, text="x" * 1_000_000, text_source="warc", lang=None, status="vanished", reason="deleted",
-        certainty="high", certainty_note="", first_captured_at=None, last_seen_alive_at=None,
-        first_seen_gone_at=None, vanished_at=None, observations=2, evidence=None)
-    report = Report(datetime.now(timezone.utc), {"status": "vanished"}, 1, {"vanished": 1}, [post])
+        id=1,
+        platform="web",
+        post_id="u",
+        kind="page",
+        url="https://e.org/",
+        author=None,
+        author_name=None,
+        created_at=None,
+        text="x" * 1_000_000,
+        text_source="warc",
+        lang=None,
+        status="vanished",
+        reason="deleted",
+        certainty="high",
+        certainty_note="",
+        first_captured_at=None,
+        last_seen_alive_at=None,
+        first_seen_gone_at=None,
+        vanished_at=None,
+        observations=2,
+        evidence=None,
+    )
+    report = Report(datetime.now(UTC), {"status": "vanished"}, 1, {"vanished": 1}, [post])
     rows = list(csv.DictReader(io.StringIO(render_csv(report).decode("utf-8-sig"))))
     cell = rows[0]["text"]
     assert len(cell) < 32_767
-    assert cell.endswith("[cut here: 968000 more characters; the whole text is in the JSON report and in the WARC record]")
+    assert cell.endswith(
+        "[cut here: 968000 more characters; the whole text is in the JSON report and in the WARC record]"
+    )
     assert len(json.loads(render_json(report))["posts"][0]["text"]) == 1_000_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+from datetime import UTC
 
 import httpcore
 import pytest
@@ -70,16 +71,19 @@ def test_the_checked_address_is_the_one_dialled(monkeypatch):
 
 
 def cookies_file(path, mode=0o600):
-    path.write_text("# Netscape HTTP Cookie File\n"
-                    ".facebook.com\tTRUE\t/\tTRUE\t4102444800\tc_user\tSECRET-USER-42\n"
-                    ".facebook.com\tTRUE\t/\tTRUE\t4102444800\txs\tSECRET-SESSION-XS\n")
+    path.write_text(
+        "# Netscape HTTP Cookie File\n"
+        ".facebook.com\tTRUE\t/\tTRUE\t4102444800\tc_user\tSECRET-USER-42\n"
+        ".facebook.com\tTRUE\t/\tTRUE\t4102444800\txs\tSECRET-SESSION-XS\n"
+    )
     os.chmod(path, mode)
     return path
 
 
-def test_cookies_are_sent_where_they_belong_and_never_recorded(cli_env, run_cli, sim, monkeypatch, tmp_path):
+def test_cookies_are_sent_where_they_belong_and_never_recorded(
+    cli_env, run_cli, sim, monkeypatch, tmp_path
+):
     seen = []
-    original = sim.record
 
     monkeypatch.setenv("ARCHIVER_COOKIES_FILE", str(cookies_file(tmp_path / "cookies.txt")))
     import archiver.testing.simulator.server as server
@@ -110,8 +114,10 @@ def test_a_cookies_file_others_can_read_is_refused(cli_env, run_cli, monkeypatch
     monkeypatch.setenv("ARCHIVER_COOKIES_FILE", str(path))
     code, _, err = run_cli("capture", FB)
     assert code == 1
-    assert err.strip() == (f"Error: ARCHIVER_COOKIES_FILE {path} can be read by other users (mode 644); "
-                           "it holds the keys to an account: chmod 600 it")
+    assert err.strip() == (
+        f"Error: ARCHIVER_COOKIES_FILE {path} can be read by other users (mode 644); "
+        "it holds the keys to an account: chmod 600 it"
+    )
 
 
 def test_output_paths_are_honoured_as_given(cli_env, run_cli, tmp_path):
@@ -138,18 +144,45 @@ def test_archive_files_are_private(cli_env, run_cli):
 
 # --- issue 12 ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("address", [
-    "fec0::1", "2002:a9fe:a9fe::1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "64:ff9b:1::1",
-    "::a9fe:a9fe", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "3fff::1", "100::1", "5f00::1",
-    "ff02::1", "198.18.0.1", "192.0.0.8", "192.0.2.1", "240.0.0.1", "224.0.0.1", "100.64.0.1",
-])
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "fec0::1",
+        "2002:a9fe:a9fe::1",
+        "2002:7f00:1::",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b::7f00:1",
+        "64:ff9b:1::1",
+        "::a9fe:a9fe",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "2001:db8::1",
+        "3fff::1",
+        "100::1",
+        "5f00::1",
+        "ff02::1",
+        "198.18.0.1",
+        "192.0.0.8",
+        "192.0.2.1",
+        "240.0.0.1",
+        "224.0.0.1",
+        "100.64.0.1",
+    ],
+)
 def test_special_purpose_addresses_are_refused(address):
     """6to4 and NAT64 can wrap 169.254.169.254; fec0::/10 and the rest are no destinations."""
     assert AddressPolicy().problem(address) is not None
 
 
-@pytest.mark.parametrize("address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c",
-                                     "2002:5db8:d70e::1", "64:ff9b::5db8:d70e"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "93.184.215.14",
+        "2606:2800:21f:cb07:6820:80da:af6b:8b2c",
+        "2002:5db8:d70e::1",
+        "64:ff9b::5db8:d70e",
+    ],
+)
 def test_public_addresses_are_allowed(address):
     assert AddressPolicy().problem(address) is None
 
@@ -179,7 +212,9 @@ def internal_service():
     server.shutdown()
 
 
-def test_rewriting_to_a_simulator_does_not_open_every_loopback_port(sim, settings, store, internal_service):
+def test_rewriting_to_a_simulator_does_not_open_every_loopback_port(
+    sim, settings, store, internal_service
+):
     """Issue 12: with ARCHIVER_URL_REWRITE set, redirects, og:image and media reached an
     internal service 14 times. Loopback is allowed only for the rewrite targets themselves."""
     from archiver.runs.capture import capture
@@ -188,11 +223,24 @@ def test_rewriting_to_a_simulator_does_not_open_every_loopback_port(sim, setting
 
     port, hits = internal_service
     inside = f"http://127.0.0.1:{port}/admin"
-    sim.add(SimPost("web", "https://blog.example.org/ssrf.html", "b", "B", "a page", T0, title="SSRF",
-                    photos=[inside]))
+    sim.add(
+        SimPost(
+            "web",
+            "https://blog.example.org/ssrf.html",
+            "b",
+            "B",
+            "a page",
+            T0,
+            title="SSRF",
+            photos=[inside],
+        )
+    )
     sim.add_share("/share/p/ssrf123/", inside)
-    report = capture(settings, store, ["https://blog.example.org/ssrf.html",
-                                       "https://www.facebook.com/share/p/ssrf123/", inside])
+    report = capture(
+        settings,
+        store,
+        ["https://blog.example.org/ssrf.html", "https://www.facebook.com/share/p/ssrf123/", inside],
+    )
     assert hits == []
     messages = " ".join(i.message for i in report.items)
     assert "loopback" in messages
@@ -212,17 +260,17 @@ def test_the_rewrite_targets_themselves_are_reachable(sim, settings):
 def test_no_warc_header_ever_holds_cr_or_lf(tmp_path):
     """Issue 12, item 6: the last guard, whatever reached the writer."""
     import io
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from archiver.core.exchange import Exchange
     from archiver.warc.writer import WarcWriter
 
     writer = WarcWriter(tmp_path)
     bad = "https://x.com/evil\r\nWARC-Type: resource\r\n/status/1"
-    ex = Exchange("page", bad, bad, datetime.now(timezone.utc))
+    ex = Exchange("page", bad, bad, datetime.now(UTC))
     ex.status, ex.reason, ex.raw, ex.raw_length = 200, "OK", io.BytesIO(b"x"), 1
     writer.write_exchange(ex)
-    writer.write_metadata(bad, {"a": 1}, datetime.now(timezone.utc))
+    writer.write_metadata(bad, {"a": 1}, datetime.now(UTC))
     writer.close()
     with open(next(tmp_path.glob("*.warc.gz")), "rb") as fh:
         for record in ArchiveIterator(fh):

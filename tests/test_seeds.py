@@ -25,8 +25,13 @@ def test_bundled_seed_lists_are_all_recognised(name):
 
 def test_comments_blank_lines_and_bom(tmp_path):
     path = tmp_path / "s.txt"
-    path.write_bytes("\ufeff# c\n\nhttps://x.com/a/status/1  # note\n   \n\thttps://example.org/ \n".encode())
-    assert [(s.line_no, s.url) for s in read_seed_file(path)] == [(3, "https://x.com/a/status/1"), (5, "https://example.org/")]
+    path.write_bytes(
+        "\ufeff# c\n\nhttps://x.com/a/status/1  # note\n   \n\thttps://example.org/ \n".encode()
+    )
+    assert [(s.line_no, s.url) for s in read_seed_file(path)] == [
+        (3, "https://x.com/a/status/1"),
+        (5, "https://example.org/"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -92,13 +97,31 @@ def test_hostile_pages_for_from_page(cli_env, run_cli, sim, monkeypatch):
     from tests.conftest import PHOTO_TWEET, T0
 
     links = "".join(f'<a href="https://x.com/u/status/{n}">' for n in range(1, 20_001))
-    body = ("<div><div><div>" * 5000 + "<a href='javascript:alert(1)'>x</a><a href='http://10.0.0.1/'>p</a>"
-            "<script>document.write('<a href=https://x.com/evil/status/666>')</script>"
-            f"<a href=\"https://x.com/sim_alice/status/{PHOTO_TWEET}\">real</a><p title='" + "\"" * 1000 + "'>"
-            + links)
-    sim.add(SimPost("web", "https://blog.example.org/hostile.html", "b", "B", "hostile page", T0,
-                    title="<script>alert(1)</script>", body_html=body))
-    code, out, err = run_cli("capture", "--from-page", "https://blog.example.org/hostile.html", "--json")
+    body = (
+        "<div><div><div>"
+        * 5000
+        + "<a href='javascript:alert(1)'>x</a><a href='http://10.0.0.1/'>p</a>"
+        "<script>document.write('<a href=https://x.com/evil/status/666>')</script>"
+        f'<a href="https://x.com/sim_alice/status/{PHOTO_TWEET}">real</a><p title=\''
+        + '"' * 1000
+        + "'>"
+        + links
+    )
+    sim.add(
+        SimPost(
+            "web",
+            "https://blog.example.org/hostile.html",
+            "b",
+            "B",
+            "hostile page",
+            T0,
+            title="<script>alert(1)</script>",
+            body_html=body,
+        )
+    )
+    code, out, err = run_cli(
+        "capture", "--from-page", "https://blog.example.org/hostile.html", "--json"
+    )
     assert "Traceback" not in err
     data = json.loads(out)
     urls = [i["input"] for i in data["items"]]
@@ -106,5 +129,10 @@ def test_hostile_pages_for_from_page(cli_env, run_cli, sim, monkeypatch):
     assert f"https://x.com/sim_alice/status/{PHOTO_TWEET}" in urls
     assert not any("evil" in u or "10.0.0.1" in u or "javascript" in u for u in urls)
     assert len(urls) == 1 + 1 + 5  # the page, the cap notice, five posts
-    assert any(re.search(r"links to \d{4,} posts, more than ARCHIVER_MAX_PAGE_POSTS=5: only the first 5", i["message"])
-               for i in data["items"])
+    assert any(
+        re.search(
+            r"links to \d{4,} posts, more than ARCHIVER_MAX_PAGE_POSTS=5: only the first 5",
+            i["message"],
+        )
+        for i in data["items"]
+    )

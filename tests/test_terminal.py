@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.testing.simulator import SimPost, tweet_id_at
 from archiver.core.terminal import terminal_text
+from archiver.testing.simulator import SimPost, tweet_id_at
 from tests.conftest import T0
 
 HOSTILE_NAME = "\x1b]0;pwned\x07[bold red]Eve[/bold red]\u202e"
-HOSTILE_TEXT = ("\x1b[2J\x1b[H\rAll posts verified OK [citation needed] [/x] "
-                "[link=http://evil.example]click[/link] \x9b31m")
+HOSTILE_TEXT = (
+    "\x1b[2J\x1b[H\rAll posts verified OK [citation needed] [/x] "
+    "[link=http://evil.example]click[/link] \x9b31m"
+)
 
 
 @pytest.fixture
@@ -34,7 +36,11 @@ def test_post_fields_are_shown_as_text(hostile_post, run_cli, args):
     for raw in ("\x1b", "\x07", "\r", "\u202e", "\x9b"):
         assert raw not in out
     if args[0] == "show":
-        assert "[citation needed]" in out and "[/x]" in out and "[link=http://evil.example]click[/link]" in out
+        assert (
+            "[citation needed]" in out
+            and "[/x]" in out
+            and "[link=http://evil.example]click[/link]" in out
+        )
         assert "\\x1b]0;pwned\\x07[bold red]Eve[/bold red]\\u202e" in out
     else:
         assert "\\x1b[2J" in out

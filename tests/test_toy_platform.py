@@ -7,10 +7,10 @@ import json
 import re
 import threading
 import zipfile
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Mapping
 
 import pytest
 
@@ -19,7 +19,14 @@ from archiver.config import parse_rewrites
 from archiver.core.pages import PageMeta
 from archiver.core.status import Classification, Outcome, Signal
 from archiver.core.urls import WebURL
-from archiver.platforms.base import FetchRequest, PlatformSetting, PostData, PostRef, Purpose, Response
+from archiver.platforms.base import (
+    FetchRequest,
+    PlatformSetting,
+    PostData,
+    PostRef,
+    Purpose,
+    Response,
+)
 from archiver.report.build import build_report
 from archiver.runs.capture import capture
 from archiver.runs.recheck import recheck
@@ -39,10 +46,20 @@ class Toy:
         if url.host != "toy.example":
             return None
         match = re.fullmatch(r"/p/(\d+)", url.path)
-        return PostRef("toy", match.group(1), f"https://toy.example/p/{match.group(1)}") if match else None
+        return (
+            PostRef("toy", match.group(1), f"https://toy.example/p/{match.group(1)}")
+            if match
+            else None
+        )
 
-    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
-        return [FetchRequest("post", f"https://toy.example/api/{ref.key}.json", accept="application/json")]
+    def plan(
+        self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]
+    ) -> list[FetchRequest]:
+        return [
+            FetchRequest(
+                "post", f"https://toy.example/api/{ref.key}.json", accept="application/json"
+            )
+        ]
 
     def followups(self, ref, responses, data, purpose) -> list[FetchRequest]:
         return []
@@ -51,16 +68,25 @@ class Toy:
         body = responses["post"].json() if "post" in responses else None
         if not isinstance(body, dict) or responses["post"].status != 200:
             return PostData(canonical_url=ref.url)
-        return PostData(author=body.get("author"), text=body.get("text"), canonical_url=ref.url,
-                        created_at=datetime(2024, 1, 2, tzinfo=timezone.utc), sources=["post"])
+        return PostData(
+            author=body.get("author"),
+            text=body.get("text"),
+            canonical_url=ref.url,
+            created_at=datetime(2024, 1, 2, tzinfo=UTC),
+            sources=["post"],
+        )
 
     def classify(self, ref: PostRef, responses: Mapping[str, Response]) -> Classification:
         answer = responses.get("post")
         status = answer.status if answer is not None else None
         if status == 200:
-            return Classification(Outcome.ALIVE, (Signal("post", 200, "post"),), "the toy post is there")
+            return Classification(
+                Outcome.ALIVE, (Signal("post", 200, "post"),), "the toy post is there"
+            )
         if status == 404:
-            return Classification(Outcome.DELETED, (Signal("post", 404, "deleted"),), "the toy says it is gone")
+            return Classification(
+                Outcome.DELETED, (Signal("post", 404, "deleted"),), "the toy says it is gone"
+            )
         return Classification(Outcome.ERROR, (Signal("post", status, "error"),), "no answer")
 
     def identity(self, key: str, url: str) -> tuple[str, str]:
@@ -100,8 +126,12 @@ def toy_server():
 
 def test_a_toy_platform_goes_through_the_whole_pipeline(toy_server, settings, clock, tmp_path):
     server, posts = toy_server
-    toy = replace(settings, confirm_interval=0, controls=(),
-                  url_rewrite=parse_rewrites(f"https://toy.example=http://127.0.0.1:{server.server_port}"))
+    toy = replace(
+        settings,
+        confirm_interval=0,
+        controls=(),
+        url_rewrite=parse_rewrites(f"https://toy.example=http://127.0.0.1:{server.server_port}"),
+    )
     store = Store(toy)
     report = capture(toy, store, ["https://toy.example/p/1"], clock=clock)
     assert report.captured_count == 1, [i.message for i in report.items]
@@ -112,7 +142,12 @@ def test_a_toy_platform_goes_through_the_whole_pipeline(toy_server, settings, cl
     assert [(t.after.value, t.reason) for t in run.transitions] == [("vanished", "deleted")]
     deletion = build_report(store)
     [post] = deletion.posts
-    assert (post.platform, post.post_id, post.kind, post.text) == ("toy", "1", "toot", "Hello from the toy platform")
+    assert (post.platform, post.post_id, post.kind, post.text) == (
+        "toy",
+        "1",
+        "toot",
+        "Hello from the toy platform",
+    )
     assert post.text_source == "warc"
     result = export_wacz(store, tmp_path / "toy.wacz")
     store.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.errors import UnsupportedURL
 from archiver.core.urls import parse_url
+from archiver.errors import UnsupportedURL
 
 
 @pytest.mark.parametrize(

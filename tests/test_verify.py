@@ -6,8 +6,11 @@ import json
 
 from tests.conftest import PHOTO_TWEET, PLAIN_TWEET
 
-URLS = [f"https://x.com/sim_bob/status/{PLAIN_TWEET}", f"https://x.com/sim_alice/status/{PHOTO_TWEET}",
-        "https://www.facebook.com/SimPage/posts/700000000000001"]
+URLS = [
+    f"https://x.com/sim_bob/status/{PLAIN_TWEET}",
+    f"https://x.com/sim_alice/status/{PHOTO_TWEET}",
+    "https://www.facebook.com/SimPage/posts/700000000000001",
+]
 
 
 def test_a_fresh_archive_verifies(cli_env, run_cli):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -12,15 +12,20 @@ from archiver.core.exchange import Exchange
 from archiver.core.records import RevisitOf
 from archiver.warc.writer import WarcWriter, read_record
 
-T = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+T = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def exchange(body: bytes = b"<html>hi</html>", headers=None, url="https://example.org/p") -> Exchange:
+def exchange(
+    body: bytes = b"<html>hi</html>", headers=None, url="https://example.org/p"
+) -> Exchange:
     ex = Exchange("page", url, url, T)
     ex.request_line = "GET /p HTTP/1.1"
     ex.request_headers = [("Host", "example.org"), ("User-Agent", "t"), ("Accept", "*/*")]
     ex.status, ex.reason = 200, "OK"
-    ex.response_headers = headers or [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")]
+    ex.response_headers = headers or [
+        ("Content-Type", "text/html"),
+        ("Transfer-Encoding", "chunked"),
+    ]
     ex.raw = io.BytesIO(body)
     ex.raw_length = len(body)
     ex.peer_ip = "93.184.216.34"
@@ -34,7 +39,10 @@ def writer(tmp_path, **kw) -> WarcWriter:
 
 def records(path):
     with open(path, "rb") as fh:
-        return [(r.rec_type, dict(r.rec_headers.headers), r.content_stream().read()) for r in ArchiveIterator(fh)]
+        return [
+            (r.rec_type, dict(r.rec_headers.headers), r.content_stream().read())
+            for r in ArchiveIterator(fh)
+        ]
 
 
 def test_file_opens_with_warcinfo_and_pairs_request_with_response(tmp_path):
@@ -64,7 +72,9 @@ def test_chunked_framing_header_is_replaced_by_the_stored_length(tmp_path):
 def test_each_record_reads_back_from_its_offset(tmp_path):
     with writer(tmp_path) as w:
         refs = [w.write_exchange(exchange(body=f"<p>{n}</p>".encode()))[1] for n in range(3)]
-        meta = w.write_metadata("https://example.org/p", {"text": "é"}, T, concurrent_to=refs[0].record_id)
+        meta = w.write_metadata(
+            "https://example.org/p", {"text": "é"}, T, concurrent_to=refs[0].record_id
+        )
     for n, ref in enumerate(refs):
         warc, _, body = read_record(tmp_path / ref.warc_file, ref.offset)
         assert warc["WARC-Record-ID"] == ref.record_id
@@ -77,10 +87,14 @@ def test_each_record_reads_back_from_its_offset(tmp_path):
 def test_revisit_keeps_headers_not_payload(tmp_path):
     with writer(tmp_path) as w:
         _, first = w.write_exchange(exchange(body=b"x" * 50_000))
-        _, again = w.write_exchange(exchange(body=b"x" * 50_000), RevisitOf(first.record_id, first.target_uri, first.date))
+        _, again = w.write_exchange(
+            exchange(body=b"x" * 50_000), RevisitOf(first.record_id, first.target_uri, first.date)
+        )
     warc, _, body = read_record(tmp_path / again.warc_file, again.offset)
     assert warc["WARC-Type"] == "revisit"
-    assert warc["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    assert (
+        warc["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    )
     assert warc["WARC-Refers-To"] == first.record_id
     assert warc["WARC-Payload-Digest"] == first.payload_digest
     assert body == b""
@@ -98,7 +112,7 @@ def test_truncated_responses_are_marked(tmp_path):
 
 def test_files_rotate_at_the_size_limit(tmp_path):
     with writer(tmp_path, max_bytes=2000) as w:
-        for n in range(6):
+        for _n in range(6):
             w.write_exchange(exchange(body=bytes(range(256)) * 20))
     files = sorted(tmp_path.glob("*.warc.gz"))
     assert len(files) > 1

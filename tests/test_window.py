@@ -57,7 +57,7 @@ def test_the_first_failure_stops_the_run_and_cancels_the_jobs_in_flight(caplog):
 
     with pytest.raises(OSError, match="No space left"):
         asyncio.run(run_windowed((job(n) for n in range(100)), 8))
-    assert len(started) == 8            # nothing new started after the failure
+    assert len(started) == 8  # nothing new started after the failure
     assert sorted(cancelled) == [0, 1, 2, 5, 6, 7]
     gc.collect()
     # every exception was read: asyncio logs nothing about exceptions nobody retrieved

@@ -15,14 +15,15 @@ import html
 import json
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify the click, not the content (social networks' click ids and the
 # usual campaign tags): dropped from a post's links when texts are compared, and from a post's
 # URL by platforms whose post identity ignores them.
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "__tn__", "mibextid", "rdid", "share_url", "gclid", "igshid", "ref_src", "ref_url"})
+    {"fbclid", "__tn__", "mibextid", "rdid", "share_url", "gclid", "igshid", "ref_src", "ref_url"}
+)
 TRACKING_PREFIXES = ("utm_", "__cft__", "__xts__")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _ELLIPSIS = ("…", "...")
@@ -41,7 +42,7 @@ def media_identity(url: str) -> str:
 
 
 def normalise_text(text: str | None) -> str:
-    """Entities decoded, Unicode composed, white space collapsed, tracking parameters out of links."""
+    """Entities decoded, Unicode composed, white space collapsed, tracking parameters dropped."""
     if not text:
         return ""
     value = unicodedata.normalize("NFC", html.unescape(text))
@@ -55,7 +56,9 @@ def _without_tracking(url: str) -> str:
         query = parse_qsl(parts.query, keep_blank_values=True)
     except ValueError:
         return url
-    kept = [(k, v) for k, v in query if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)]
+    kept = [
+        (k, v) for k, v in query if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)
+    ]
     if len(kept) == len(query):
         return url
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
@@ -69,7 +72,9 @@ def media_identities(media: Iterable[tuple[str, str]]) -> list[str]:
 
 def content_hash(text: str | None, media: Iterable[tuple[str, str]]) -> str:
     basis = {"text": normalise_text(text), "media": media_identities(media)}
-    return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def same_text(one: str | None, other: str | None) -> bool:
@@ -86,10 +91,16 @@ def same_text(one: str | None, other: str | None) -> bool:
     return False
 
 
-def is_edit(old_text: str | None, old_media: Iterable[tuple[str, str]],
-            new_text: str | None, new_media: Iterable[tuple[str, str]]) -> bool:
+def is_edit(
+    old_text: str | None,
+    old_media: Iterable[tuple[str, str]],
+    new_text: str | None,
+    new_media: Iterable[tuple[str, str]],
+) -> bool:
     """Whether a new capture is an edit of the old one (see the module's docstring)."""
-    return not same_text(old_text, new_text) or media_identities(old_media) != media_identities(new_media)
+    return not same_text(old_text, new_text) or media_identities(old_media) != media_identities(
+        new_media
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

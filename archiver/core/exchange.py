@@ -16,8 +16,8 @@ class Exchange:
     """One HTTP request and what came back (or why nothing did)."""
 
     role: str
-    logical_url: str          # the URL archiver meant (before ARCHIVER_URL_REWRITE)
-    fetched_url: str          # the URL actually requested; what the WARC records
+    logical_url: str  # the URL archiver meant (before ARCHIVER_URL_REWRITE)
+    fetched_url: str  # the URL actually requested; what the WARC records
     started_at: datetime
     request_line: str = ""
     request_headers: list[tuple[str, str]] = field(default_factory=list)
@@ -25,9 +25,9 @@ class Exchange:
     reason: str = ""
     http_version: str = "HTTP/1.1"
     response_headers: list[tuple[str, str]] = field(default_factory=list)
-    raw: IO[bytes] | None = None   # wire bytes, chunked framing removed
+    raw: IO[bytes] | None = None  # wire bytes, chunked framing removed
     raw_length: int = 0
-    truncated: str = ""            # WARC-Truncated reason: "length" or "time"
+    truncated: str = ""  # WARC-Truncated reason: "length" or "time"
     decoded: bytes = b""
     decode_error: str = ""
     peer_ip: str | None = None
@@ -35,8 +35,8 @@ class Exchange:
     blocked: bool = False
     backoff: bool = False
     attempt: int = 1
-    payload_digest: str = ""       # set once by the WARC writer, reused for revisits
-    decoded_grant: int = 0         # bytes of the in-flight decode budget this answer holds
+    payload_digest: str = ""  # set once by the WARC writer, reused for revisits
+    decoded_grant: int = 0  # bytes of the in-flight decode budget this answer holds
     with_user_cookies: bool = False  # fetched with ARCHIVER_COOKIES_FILE: seen logged in
 
     def header(self, name: str) -> str:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -35,17 +36,91 @@ MAX_ATTRIBUTES = 256
 
 # Elements that never hold children, and those whose end tag may be left out (HTML §13.1.2.4):
 # neither is counted as nesting by `defuse`, since the parser closes them on its own.
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _OPTIONAL_END = frozenset(
-    "html head body p li dt dd option optgroup tr td th tbody thead tfoot colgroup rb rt rp caption".split())
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"})
+    [
+        "html",
+        "head",
+        "body",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "optgroup",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "tfoot",
+        "colgroup",
+        "rb",
+        "rt",
+        "rp",
+        "caption",
+    ]
+)
+_RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"}
+)
 # Start tags that make an HTML5 parser look through the whole stack of open elements (they
 # close a <p> "in button scope", §13.2.6.4.7): quadratic when nested deep. Past `MAX_DEPTH`
 # they are left out, which flattens the page but keeps every word and link inside them.
 _FLATTEN = frozenset(
-    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure "
-    "footer header hgroup main menu nav ol section summary ul h1 h2 h3 h4 h5 h6 pre listing form "
-    "table".split())
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "header",
+        "hgroup",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "section",
+        "summary",
+        "ul",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "listing",
+        "form",
+        "table",
+    ]
+)
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 _ATTRIBUTE = re.compile(r"""\s*[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 
@@ -146,7 +221,7 @@ def parse_html(html: str) -> LexborHTMLParser:
     `MAX_PARSE_CHARS` and `MAX_TAGS`."""
     html = html[:MAX_PARSE_CHARS]
     if html.count("<") > MAX_TAGS:
-        html = html[:_nth_tag_start(html, MAX_TAGS)]
+        html = html[: _nth_tag_start(html, MAX_TAGS)]
     return LexborHTMLParser(defuse(html))
 
 
@@ -171,9 +246,7 @@ def block_text(node: LexborNode) -> str:
         tag = child.tag
         if tag == "-text":
             parts.append(child.text_content or "")
-        elif tag == "br":
-            parts.append("\n")
-        elif tag in ("p", "div", "li") and parts and not parts[-1].endswith("\n"):
+        elif tag == "br" or tag in ("p", "div", "li") and parts and not parts[-1].endswith("\n"):
             parts.append("\n")
     lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
     text = "\n".join(lines)
@@ -216,11 +289,14 @@ class PageMeta:
     @cached_property
     def links(self) -> list[str]:
         """The ``href`` of every link, first first (at most `MAX_LINKS`)."""
-        return [(node.attributes.get("href") or "").strip() for node in self.document.css("a[href]")[:MAX_LINKS]]
+        return [
+            (node.attributes.get("href") or "").strip()
+            for node in self.document.css("a[href]")[:MAX_LINKS]
+        ]
 
     @cached_property
     def frames(self) -> list[str]:
-        """What the page frames in: the ``src`` of its iframes and embeds (embedded posts, often)."""
+        """What the page frames in: the ``src`` of its iframes and embeds (often embedded posts)."""
         nodes = self.document.css("iframe[src], embed[src]")[:MAX_LINKS]
         return [(node.attributes.get("src") or "").strip() for node in nodes]
 
@@ -244,8 +320,11 @@ class PageMeta:
         body = self.document.body
         if body is None:
             return ""
-        parts = [node.text_content or "" for node in body.traverse(include_text=True)
-                 if node.tag == "-text" and node.parent is not None and node.parent.tag not in _INVISIBLE]
+        parts = [
+            node.text_content or ""
+            for node in body.traverse(include_text=True)
+            if node.tag == "-text" and node.parent is not None and node.parent.tag not in _INVISIBLE
+        ]
         return " ".join(" ".join(parts).split())
 
 
@@ -257,7 +336,11 @@ def read_page(html: str) -> PageMeta:
     for node in document.css('title, meta, link[rel][href], script[type="application/ld+json"]'):
         tag, attrs = node.tag, node.attributes
         if tag == "meta":
-            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+            key = (
+                (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "")
+                .strip()
+                .lower()
+            )
             content = attrs.get("content")
             if key and content is not None:
                 page.meta_pairs.append((key, content.strip()))
@@ -292,8 +375,19 @@ def decode_html(body: bytes, content_type: str = "") -> str:
 
 # Text encodings Python has that no web page is served in; WHATWG's Encoding standard maps
 # unknown labels to failure and the HTML spec then uses UTF-8, as we do.
-_NOT_FOR_PAGES = frozenset({"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined",
-                            "utf_7", "utf-7", "raw-unicode-escape", "unicode-escape"})
+_NOT_FOR_PAGES = frozenset(
+    {
+        "idna",
+        "punycode",
+        "raw_unicode_escape",
+        "unicode_escape",
+        "undefined",
+        "utf_7",
+        "utf-7",
+        "raw-unicode-escape",
+        "unicode-escape",
+    }
+)
 
 
 def _declared_charset(content_type: str) -> str:
@@ -309,7 +403,7 @@ def _sniffed_charset(body: bytes) -> str:
     marker = head.find(b"charset=")
     if marker == -1:
         return ""
-    rest = head[marker + 8:].lstrip(b"\"' ")
+    rest = head[marker + 8 :].lstrip(b"\"' ")
     match = re.match(rb"[a-z0-9_.:-]{1,40}", rest)
     return match.group(0).decode("ascii") if match else ""
 

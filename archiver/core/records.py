@@ -10,9 +10,9 @@ from datetime import datetime
 class RecordRef:
     """Where a record is, and what it holds, as the database keeps it."""
 
-    warc_file: str          # file name, relative to the WARC directory
+    warc_file: str  # file name, relative to the WARC directory
     offset: int
-    length: int             # of the gzip member
+    length: int  # of the gzip member
     record_id: str
     warc_type: str
     target_uri: str

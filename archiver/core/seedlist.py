@@ -6,9 +6,9 @@ blank lines are ignored. Read lazily: a list of millions of lines stays out of m
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from archiver.errors import SeedFileError
 
@@ -24,7 +24,7 @@ class SeedLine:
 def read_seed_file(path: Path) -> Iterator[SeedLine]:
     """The URLs of a seed list, lazily: a list of millions of lines stays out of memory."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below; opening errors apart
     except OSError as exc:
         raise SeedFileError(f"cannot read seed list {path}: {exc.strerror or exc}") from None
     with handle:
@@ -34,7 +34,9 @@ def read_seed_file(path: Path) -> Iterator[SeedLine]:
         handle.seek(0)
         for line_no, raw in enumerate(handle, start=1):
             if len(raw) > MAX_LINE:
-                raise SeedFileError(f"seed list {path}, line {line_no}: line longer than {MAX_LINE} bytes")
+                raise SeedFileError(
+                    f"seed list {path}, line {line_no}: line longer than {MAX_LINE} bytes"
+                )
             try:
                 line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
             except UnicodeDecodeError:
@@ -43,8 +45,6 @@ def read_seed_file(path: Path) -> Iterator[SeedLine]:
             if not text or text.startswith("#"):
                 continue
             yield SeedLine(line_no, text)
-
-
 
 
 def count_urls(path: Path) -> int:

@@ -20,10 +20,10 @@ was taken down.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Iterable, Sequence
 
 
 class Outcome(str, Enum):
@@ -42,7 +42,7 @@ class Outcome(str, Enum):
     ERROR = "error"
 
     @property
-    def kind(self) -> "OutcomeKind":
+    def kind(self) -> OutcomeKind:
         if self in _ALIVE:
             return OutcomeKind.ALIVE
         if self in _GONE:
@@ -93,7 +93,7 @@ class VanishReason(str, Enum):
     UNAVAILABLE = "unavailable"
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome) -> "VanishReason":
+    def from_outcome(cls, outcome: Outcome) -> VanishReason:
         return cls(outcome.value)
 
 
@@ -155,8 +155,11 @@ class Classification:
 
     def evidence(self) -> dict[str, object]:
         strength = self.strength
-        evidence: dict[str, object] = {"note": self.note, "signals": [s.as_dict() for s in self.signals],
-                                       "certainty": strength.value if strength else None}
+        evidence: dict[str, object] = {
+            "note": self.note,
+            "signals": [s.as_dict() for s in self.signals],
+            "certainty": strength.value if strength else None,
+        }
         if self.anomaly:
             evidence["anomaly"] = self.anomaly
         return evidence
@@ -175,7 +178,7 @@ class ObservationPoint:
     held: bool = False
 
     @property
-    def kind(self) -> "OutcomeKind":
+    def kind(self) -> OutcomeKind:
         kind = self.outcome.kind
         return OutcomeKind.NEUTRAL if self.held and kind is OutcomeKind.GONE else kind
 

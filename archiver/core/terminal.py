@@ -24,7 +24,13 @@ def terminal_text(value: object, keep_lines: bool = False) -> str:
             out.append(" ")
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
         else:
             out.append(ch)
     return "".join(out)

@@ -37,7 +37,7 @@ class WebURL:
 
     @property
     def segments(self) -> list[str]:
-        """The path's non-empty segments, each percent-decoded (an encoded slash stays inside its segment)."""
+        """The path's non-empty segments, percent-decoded (an encoded slash stays in one)."""
         return [unquote(s) for s in self.path.split("/") if s]
 
     @property
@@ -50,10 +50,13 @@ class WebURL:
                 return value
         return None
 
-    def without_tracking(self) -> "WebURL":
+    def without_tracking(self) -> WebURL:
         """The same URL without parameters that identify the click, not the content."""
-        kept = [(k, v) for k, v in self.params
-                if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)]
+        kept = [
+            (k, v)
+            for k, v in self.params
+            if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)
+        ]
         query = self.query if len(kept) == len(self.params) else urlencode(kept)
         return WebURL(self.scheme, self.host, self.port, self.path, query)
 
@@ -61,7 +64,9 @@ class WebURL:
         netloc = self.host if ":" not in self.host else f"[{self.host}]"
         if self.port is not None:
             netloc = f"{netloc}:{self.port}"
-        return f"{self.scheme}://{netloc}{self.path or '/'}" + (f"?{self.query}" if self.query else "")
+        return f"{self.scheme}://{netloc}{self.path or '/'}" + (
+            f"?{self.query}" if self.query else ""
+        )
 
     @property
     def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -100,7 +105,9 @@ def parse_url(text: str) -> WebURL:
     if scheme not in ("http", "https"):
         raise UnsupportedURL(f"unsupported scheme {scheme!r} in {shown}: only http and https")
     if parts.username is not None or parts.password is not None:
-        raise UnsupportedURL(f"refused {shown}: URLs carrying user names or passwords are not archived")
+        raise UnsupportedURL(
+            f"refused {shown}: URLs carrying user names or passwords are not archived"
+        )
     host = parts.hostname or ""
     if not host:
         raise UnsupportedURL(f"not a URL: {shown} has no host")
@@ -132,8 +139,8 @@ def normalise_escapes(text: str, safe: frozenset[str]) -> str:
     while i < n:
         ch = text[i]
         if ch == "%" and i + 2 < n and text[i + 1] in _HEX and text[i + 2] in _HEX:
-            decoded = chr(int(text[i + 1:i + 3], 16))
-            out.append(decoded if decoded in UNRESERVED else "%" + text[i + 1:i + 3].upper())
+            decoded = chr(int(text[i + 1 : i + 3], 16))
+            out.append(decoded if decoded in UNRESERVED else "%" + text[i + 1 : i + 3].upper())
             i += 3
             continue
         out.append(ch if ch in safe else quote(ch, safe=""))

@@ -13,8 +13,8 @@ import asyncio
 import ipaddress
 import select
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import httpcore
 
@@ -28,12 +28,34 @@ def _networks(*cidrs: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Networ
 # fec0::/10 and 2002::/16 global, issue 12). (Kind, ranges) in the order they are checked.
 _SPECIAL: tuple[tuple[str, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]], ...] = (
     ("link-local", _networks("169.254.0.0/16", "fe80::/10")),
-    ("reserved", _networks(
-        "0.0.0.0/8", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "198.18.0.0/15", "198.51.100.0/24",
-        "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
-        "::/128", "100::/64", "2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16", "fec0::/10", "ff00::/8",
-        "64:ff9b:1::/48")),
-    ("private", _networks("10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")),
+    (
+        "reserved",
+        _networks(
+            "0.0.0.0/8",
+            "192.0.0.0/24",
+            "192.0.2.0/24",
+            "192.88.99.0/24",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
+            "255.255.255.255/32",
+            "::/128",
+            "100::/64",
+            "2001::/23",
+            "2001:db8::/32",
+            "3fff::/20",
+            "5f00::/16",
+            "fec0::/10",
+            "ff00::/8",
+            "64:ff9b:1::/48",
+        ),
+    ),
+    (
+        "private",
+        _networks("10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"),
+    ),
 )
 _LOOPBACK = _networks("127.0.0.0/8", "::1/128")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -120,7 +142,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 continue
             try:
                 stream = await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address,
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
                     socket_options=socket_options,
                 )
             except httpcore.ConnectError as exc:
@@ -136,8 +161,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise BlockedConnect(f"refused to connect to {host}: {problems[0]}")
         raise last_error or httpcore.ConnectError(f"cannot resolve {host}")
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options=None) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options=None
+    ) -> httpcore.AsyncNetworkStream:
         raise BlockedConnect("unix sockets are not used by archiver")
 
     async def sleep(self, seconds: float) -> None:
@@ -167,9 +193,12 @@ class SocketCachingStream(httpcore.AsyncNetworkStream):
     async def aclose(self) -> None:
         await self._inner.aclose()
 
-    async def start_tls(self, ssl_context, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
-        return SocketCachingStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+    async def start_tls(
+        self, ssl_context, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return SocketCachingStream(
+            await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        )
 
     def get_extra_info(self, info: str):
         if info == "socket":
@@ -202,7 +231,7 @@ async def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
         infos = await asyncio.wait_for(
             loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
         )
-    except (OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError) as exc:
         raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
     seen: list[str] = []
     for info in infos:

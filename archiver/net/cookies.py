@@ -37,7 +37,9 @@ class UserCookies:
         try:
             self._jar.load(ignore_discard=True, ignore_expires=False)
         except (LoadError, OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"ARCHIVER_COOKIES_FILE {self.path} is not a cookies.txt file: {exc}") from None
+            raise InputError(
+                f"ARCHIVER_COOKIES_FILE {self.path} is not a cookies.txt file: {exc}"
+            ) from None
 
     def header_for(self, url: str) -> str | None:
         """The Cookie header a browser would send to ``url``, or None."""

@@ -6,43 +6,46 @@ attempt kept — and returns every `Exchange` it made, so that the caller can
 write all of them to the WARC: what a service said on the way is evidence too.
 
 Bodies are read with ``aiter_raw()``: the WARC must hold the payload as it came
-over the wire (still gzip-encoded if it was), so a decoded copy is made
-separately for parsing (STACK-NOTES, "httpx → WARC").
+over the wire (still gzip-encoded if it was), and httpx's ``.read()``,
+``.content`` and ``.text`` all decompress. A decoded copy is made separately for
+parsing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import ssl
 import tempfile
-import time
-import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Awaitable, Callable, IO
+from pathlib import Path
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
-from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
-from archiver.net.cookies import UserCookies
 from archiver.config import Settings
 from archiver.core.exchange import Exchange
+from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
+from archiver.net.cookies import UserCookies
+from archiver.net.decoding import DecodeBudget, decode_answer
+from archiver.net.politeness import HostGate, retry_after_seconds, rewrite_url
 from archiver.platforms.base import FetchRequest, Response
 
 SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization", "x-csrf-token"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SPOOL_IN_MEMORY = 1024 * 1024
-DECODE_CHUNK = 64 * 1024
-DECODE_STEP = 1024 * 1024
 
 Clock = Callable[[], datetime]
+
+# What tests and callers inject in place of the network: any httpx async transport
+# (a `MockTransport`, a transport bound to a local server).
+Transport = httpx.AsyncBaseTransport
 
 
 class _Closing:
@@ -56,7 +59,7 @@ class _Closing:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -75,7 +78,9 @@ class FetchResult:
         """The platform's view: final status, decoded body, where it ended up."""
         last = self.final
         if last is None:
-            return Response(self.request.role, self.request.url, None, error=self.error or "not fetched")
+            return Response(
+                self.request.role, self.request.url, None, error=self.error or "not fetched"
+            )
         headers = {k.lower(): v for k, v in last.response_headers}
         return Response(
             role=self.request.role,
@@ -94,65 +99,6 @@ class FetchResult:
             exchange.close()
 
 
-class HostGate:
-    """Per-host politeness: a concurrency bound, a delay between starts, and 429 backoff."""
-
-    def __init__(self, per_host: int, delay: float, monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
-        self._sleep = sleep
-        self._per_host = max(per_host, 1)
-        self._delay = max(delay, 0.0)
-        self._monotonic = monotonic
-        self._sems: dict[str, asyncio.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
-        self._blocked_until: dict[str, float] = {}
-
-    def semaphore(self, host: str) -> asyncio.Semaphore:
-        if host not in self._sems:
-            self._sems[host] = asyncio.Semaphore(self._per_host)
-        return self._sems[host]
-
-    async def wait_turn(self, host: str, max_wait: float) -> bool:
-        """Wait for this host's turn; False, at once, when it is backed off for longer than ``max_wait``."""
-        now = self._monotonic()
-        if self._blocked_until.get(host, now) - now > max_wait:
-            return False
-        start = max(now, self._next_start.get(host, now), self._blocked_until.get(host, now))
-        self._next_start[host] = start + self._delay
-        if start > now:
-            await self._sleep(start - now)
-        return True
-
-    def back_off(self, host: str, seconds: float) -> None:
-        until = self._monotonic() + seconds
-        self._blocked_until[host] = max(self._blocked_until.get(host, 0.0), until)
-
-
-
-def rewrite_url(url: str, rewrites: tuple[tuple[str, str], ...]) -> str:
-    """Apply ``ARCHIVER_URL_REWRITE``: the longest matching FROM prefix is replaced by TO."""
-    for source, target in rewrites:
-        if url.startswith(source):
-            return target + url[len(source):]
-    return url
-
-
-def retry_after_seconds(value: str, now: datetime) -> float | None:
-    """``Retry-After`` as seconds: either delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - now).total_seconds())
-
-
 class Fetcher:
     """Runs fetch requests with httpx. Use as ``async with Fetcher(settings) as f``.
 
@@ -163,23 +109,24 @@ class Fetcher:
     def __init__(
         self,
         settings: Settings,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Transport | None = None,
         clock: Clock = utcnow,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
         self.settings = settings
         self._clock = clock
         self._sleep = sleep
-        self._policy = AddressPolicy(allow_private=settings.allow_private,
-                                     loopback_endpoints=settings.loopback_endpoints)
+        self._policy = AddressPolicy(
+            allow_private=settings.allow_private, loopback_endpoints=settings.loopback_endpoints
+        )
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
-        self._transport_in_use: httpx.AsyncBaseTransport | None = None
+        self._transport_in_use: Transport | None = None
         self._cookies = UserCookies(Path(settings.cookies_file)) if settings.cookies_file else None
         self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
         self.budget = DecodeBudget(settings.max_decoded_in_flight)
 
-    async def __aenter__(self) -> "Fetcher":
+    async def __aenter__(self) -> Fetcher:
         transport = self._transport or self._guarded_transport()
         self._transport_in_use = transport
         jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))  # keep no cookies
@@ -258,8 +205,10 @@ class Fetcher:
             target = urljoin(logical, location)
             scheme = urlsplit(target).scheme
             if scheme not in ("http", "https"):
-                result.error = (f"redirected to a {scheme or 'schemeless'}: URL ({target[:200]!r}); "
-                                "only http and https redirects are followed")
+                result.error = (
+                    f"redirected to a {scheme or 'schemeless'}: URL ({target[:200]!r}); "
+                    "only http and https redirects are followed"
+                )
                 return result
             logical = target
         result.error = f"more than {self.settings.max_redirects} redirects (ARCHIVER_MAX_REDIRECTS)"
@@ -308,8 +257,9 @@ class Fetcher:
         host = urlsplit(logical).netloc.lower()
         headers = {
             "Accept": request.accept,
-            # Explicit, so that a brotli module being importable does not change
-            # what servers send and therefore the digests (STACK-NOTES).
+            # Explicit: httpx offers ``br`` as soon as a brotli module is importable
+            # (pywb's dependencies bring one), servers then send other bytes, and the
+            # payload digests would differ from one installation to the next.
             "Accept-Encoding": "gzip, deflate",
             "Accept-Language": "en",
         }
@@ -339,7 +289,9 @@ class Fetcher:
                 exchange.error = f"invalid URL: {exc}"
                 exchange.blocked = True
             except httpx.HTTPError as exc:
-                if isinstance(exc.__cause__, BlockedConnect) or isinstance(exc.__context__, BlockedConnect):
+                if isinstance(exc.__cause__, BlockedConnect) or isinstance(
+                    exc.__context__, BlockedConnect
+                ):
                     exchange.blocked = True
                     exchange.error = f"refused: {exc}"
                 elif exchange.status is not None:
@@ -351,7 +303,9 @@ class Fetcher:
             self._decode(exchange)
         return exchange
 
-    async def _stream(self, exchange: Exchange, url: str, headers: dict[str, str], is_media: bool) -> None:
+    async def _stream(
+        self, exchange: Exchange, url: str, headers: dict[str, str], is_media: bool
+    ) -> None:
         assert self._client is not None and self._transport_in_use is not None
         request = self._client.build_request("GET", url, headers=headers)
         # Sent through the transport, not the client: the client works out where a redirect
@@ -379,7 +333,8 @@ class Fetcher:
                 addr = stream.get_extra_info("server_addr")
                 if addr:
                     exchange.peer_ip = str(addr[0])
-            spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+            # The exchange owns the spool and closes it once it is written to the WARC.
+            spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
             exchange.raw = spool
             cap = self.settings.max_response_bytes
             async for chunk in resp.aiter_raw():
@@ -393,81 +348,4 @@ class Fetcher:
                 exchange.raw_length += len(chunk)
 
     def _decode(self, exchange: Exchange) -> None:
-        """A decoded copy for parsing, bounded against decompression bombs: at most
-        ``max_decoded_bytes`` for one answer, and at most ``max_decoded_in_flight`` for all the
-        answers being looked at (issue 12: eight concurrent bombs once took 1 GB). Read from the
-        spooled wire bytes a chunk at a time, so the raw body is never all in memory either."""
-        assert exchange.raw is not None
-        encoding = exchange.header("content-encoding").strip().lower()
-        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-            exchange.decode_error = f"cannot decode Content-Encoding {encoding!r}"
-            return
-        limit = self.budget.take(self.settings.max_decoded_bytes)
-        if limit <= 0:
-            exchange.decode_error = (f"not decoded: {self.settings.max_decoded_in_flight} bytes of decoded answers "
-                                     "are already being read (ARCHIVER_MAX_DECODED_IN_FLIGHT)")
-            return
-        try:
-            if encoding in ("", "identity"):
-                exchange.raw.seek(0)
-                exchange.decoded = exchange.raw.read(limit)
-            else:
-                self._inflate(exchange, encoding, limit)
-        finally:
-            exchange.raw.seek(0)
-            exchange.decoded_grant = len(exchange.decoded)
-            self.budget.give_back(limit - exchange.decoded_grant)
-        if limit < self.settings.max_decoded_bytes and exchange.decoded_grant >= limit:
-            exchange.decode_error = (f"decoded only the first {limit} bytes: the rest would exceed "
-                                     "ARCHIVER_MAX_DECODED_IN_FLIGHT")
-
-    def _inflate(self, exchange: Exchange, encoding: str, limit: int) -> None:
-        assert exchange.raw is not None
-        error = ""
-        for wbits in (47, -15):  # 47: gzip or zlib header; -15: raw deflate
-            exchange.raw.seek(0)
-            decoder = zlib.decompressobj(wbits)
-            parts: list[bytes] = []
-            size = 0
-            try:
-                while size <= limit:
-                    chunk = decoder.unconsumed_tail or exchange.raw.read(DECODE_CHUNK)
-                    if not chunk:
-                        break
-                    # A step at most 1 MB out: a bomb's megabyte of input never makes more at once.
-                    part = decoder.decompress(chunk, min(limit + 1 - size, DECODE_STEP))
-                    parts.append(part)
-                    size += len(part)
-                    if decoder.eof:
-                        break
-            except zlib.error as exc:
-                error = f"invalid {encoding} body: {exc}"
-                continue
-            decoded = b"".join(parts)
-            del parts
-            if size > limit:
-                decoded = decoded[:limit]
-                exchange.decode_error = f"decoded body exceeds {limit} bytes (decompression bomb guard)"
-            exchange.decoded = decoded
-            return
-        exchange.decode_error = error
-
-
-class DecodeBudget:
-    """Bytes of decoded answers held at once, across every fetch of a run (issue 12).
-
-    Taken when an answer is decoded, given back when the look at its post is over
-    (`observe.Observer`). Decoding runs on the event loop, so no lock is needed.
-    """
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.held = 0
-
-    def take(self, wanted: int) -> int:
-        granted = max(0, min(wanted, self.limit - self.held))
-        self.held += granted
-        return granted
-
-    def give_back(self, amount: int) -> None:
-        self.held = max(0, self.held - max(amount, 0))
+        decode_answer(exchange, self.budget, self.settings)

@@ -1,14 +1,19 @@
 """The platforms archiver knows: one registry, and `recognise`, which picks one for a URL.
 
-Each platform is a module providing a `Platform` (see `archiver.platforms.base`), listed
-here once; every other part of archiver asks the registry, never a platform by name.
-Hosts are matched exactly by each platform (``"x.com" in host`` would also match
-``dropbox.com``). Any URL no platform claims is a web page (`web`, the fallback).
+Each platform is a module (or a package of them) providing a `Platform` (see
+`archiver.platforms.base`), listed here once; every other part of archiver asks the
+registry, never a platform by name. Hosts are matched exactly by each platform
+(``"x.com" in host`` would also match ``dropbox.com``). Any URL no platform claims is a
+web page (`web`, the fallback).
+
+May import: ``archiver.core`` and ``archiver.errors`` only. Platforms are pure — URL in,
+plan out; bytes in, data out; responses in, a classification out — with no HTTP, no SQL,
+no files and no settings (a platform's own options reach it as arguments).
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from archiver.core.status import Classification
 from archiver.core.urls import WebURL, parse_url
@@ -78,7 +83,7 @@ def settings() -> list[PlatformSetting]:
 
 
 def identity(platform: str, key: str, url: str) -> tuple[str, str]:
-    """The platform's own id of a post and its kind (post, photo, video, reel, group_post, page…)."""
+    """The platform's own id of a post and its kind (post, photo, video, reel, group_post…)."""
     try:
         return get(platform).identity(key, url)
     except UnsupportedURL:
@@ -104,12 +109,13 @@ def classify(ref: PostRef, responses: Mapping[str, Response]) -> Classification:
     return get(ref.platform).classify(ref, responses)
 
 
-def followups(ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
-              purpose: Purpose) -> list[FetchRequest]:
+def followups(
+    ref: PostRef, responses: Mapping[str, Response], data: PostData | None, purpose: Purpose
+) -> list[FetchRequest]:
     return get(ref.platform).followups(ref, responses, data, purpose)
 
 
-def embedded_posts(page: "object") -> Iterable[str]:
+def embedded_posts(page: object) -> Iterable[str]:
     """Every platform's embedded posts in a page (`archiver.core.pages.PageMeta`)."""
     for platform in _PLATFORMS:
         yield from platform.embedded(page)  # type: ignore[arg-type]
@@ -125,8 +131,31 @@ def unwrap_embed(url: str) -> str:
 
 
 __all__ = [
-    "FALLBACK", "FetchRequest", "Media", "Platform", "PlatformSetting", "PostData", "PostRef", "Purpose",
-    "Response", "WebURL", "all_platforms", "classify", "default_controls", "embedded_posts", "followups", "get",
-    "identity", "is_page", "main_roles", "parse", "parse_url", "plan", "recognise", "register", "settings",
-    "unregister", "unwrap_embed",
+    "FALLBACK",
+    "FetchRequest",
+    "Media",
+    "Platform",
+    "PlatformSetting",
+    "PostData",
+    "PostRef",
+    "Purpose",
+    "Response",
+    "WebURL",
+    "all_platforms",
+    "classify",
+    "default_controls",
+    "embedded_posts",
+    "followups",
+    "get",
+    "identity",
+    "is_page",
+    "main_roles",
+    "parse",
+    "parse_url",
+    "plan",
+    "recognise",
+    "register",
+    "settings",
+    "unregister",
+    "unwrap_embed",
 ]

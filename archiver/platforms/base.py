@@ -11,15 +11,16 @@ registry (`archiver.platforms`); nothing else in archiver names a platform.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Mapping, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from archiver.core.content import content_hash, without_surrogates
-from archiver.errors import ArchiverError
 from archiver.core.status import Classification
 from archiver.core.urls import WebURL, parse_url
+from archiver.errors import ArchiverError
 
 if TYPE_CHECKING:
     from archiver.core.pages import PageMeta
@@ -107,7 +108,7 @@ def parse_time(value: object) -> datetime | None:
         return None
     try:
         stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError):
         return None
 
@@ -149,7 +150,7 @@ class PostData:
     sources: list[str] = field(default_factory=list)
 
     def content_hash(self) -> str:
-        """A hash of what the post says (`archiver.core.content`), to tell an edit from an unchanged post.
+        """A hash of what the post says (`archiver.core.content`): an edit from an unchanged post.
 
         WARC payload digests cannot do this: the same content re-compressed or
         re-rendered gets another digest; nor can media URLs, which CDNs re-sign.
@@ -180,23 +181,39 @@ class PlatformSetting:
 class Platform(Protocol):
     """What archiver needs of a platform. Every method is pure: text and bytes in, data out."""
 
-    name: str
-    # Roles of the responses that stand for the post, best first (its archived versions,
-    # the report's evidence, the WACZ page).
-    main_roles: tuple[str, ...]
-    # Posts known to be alive, checked before a run trusts a "gone" (issue 11).
-    controls: tuple[str, ...]
-    settings: tuple[PlatformSetting, ...]
+    # Read-only properties, so that a class attribute or a frozen dataclass field serves.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def main_roles(self) -> tuple[str, ...]:
+        """Roles of the responses that stand for the post, best first (its archived
+        versions, the report's evidence, the WACZ page)."""
+
+    @property
+    def controls(self) -> tuple[str, ...]:
+        """Posts known to be alive, checked before a run trusts a "gone" (issue 11)."""
+
+    @property
+    def settings(self) -> tuple[PlatformSetting, ...]:
+        """Options of this platform (read from ``ARCHIVER_*`` by its ``env`` name)."""
 
     def recognise(self, url: WebURL) -> PostRef | None:
         """The post ``url`` names on this platform, None when it is another platform's, or
         `UnsupportedURL` when it is this platform's but names no post."""
 
-    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
+    def plan(
+        self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]
+    ) -> list[FetchRequest]:
         """The requests to make; ``options`` holds the values of this platform's `settings`."""
 
-    def followups(self, ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
-                  purpose: Purpose) -> list[FetchRequest]:
+    def followups(
+        self,
+        ref: PostRef,
+        responses: Mapping[str, Response],
+        data: PostData | None,
+        purpose: Purpose,
+    ) -> list[FetchRequest]:
         """More requests, once the first answers are in (media; an account probe)."""
 
     def parse(self, ref: PostRef, responses: Mapping[str, Response]) -> PostData:
@@ -208,8 +225,37 @@ class Platform(Protocol):
     def identity(self, key: str, url: str) -> tuple[str, str]:
         """The platform's own id of a post, and its kind (post, photo, video, reel, page…)."""
 
-    def embedded(self, page: "PageMeta") -> list[str]:
+    def embedded(self, page: PageMeta) -> list[str]:
         """Posts of this platform a page embeds in the platform's own markup."""
 
     def unwrap(self, url: str) -> str | None:
         """The post an embed frame of this platform shows (its plugin URL), or None."""
+
+
+def _embeds_nothing(page: PageMeta) -> list[str]:
+    return []
+
+
+def _unwraps_nothing(url: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class PlatformModule:
+    """A `Platform` made of a platform's module functions, so that a platform module states
+    once what it provides instead of wrapping each function in a method."""
+
+    name: str
+    main_roles: tuple[str, ...]
+    controls: tuple[str, ...]
+    recognise: Callable[[WebURL], PostRef | None]
+    plan: Callable[[PostRef, Purpose, Mapping[str, str]], list[FetchRequest]]
+    followups: Callable[
+        [PostRef, Mapping[str, Response], PostData | None, Purpose], list[FetchRequest]
+    ]
+    parse: Callable[[PostRef, Mapping[str, Response]], PostData]
+    classify: Callable[[PostRef, Mapping[str, Response]], Classification]
+    identity: Callable[[str, str], tuple[str, str]]
+    embedded: Callable[[PageMeta], list[str]] = _embeds_nothing
+    unwrap: Callable[[str], str | None] = _unwraps_nothing
+    settings: tuple[PlatformSetting, ...] = ()

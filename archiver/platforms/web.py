@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urljoin
 
-from archiver.core.pages import PageMeta, decode_html, read_page
+from archiver.core.pages import decode_html, read_page
 from archiver.core.status import Classification, Outcome, Signal
-from archiver.errors import UnsupportedURL
 from archiver.core.urls import WebURL
+from archiver.errors import UnsupportedURL
 from archiver.platforms.base import (
     FetchRequest,
     Media,
-    PlatformSetting,
+    PlatformModule,
     PostData,
     PostRef,
     Purpose,
@@ -26,7 +26,7 @@ NAME = "web"
 
 # Pages known to be there (issue 11): IANA's reserved example domains (RFC 2606), answered
 # the same way for decades. When they fail, the network is what changed, not the pages.
-CONTROLS = (
+CONTROLS: tuple[str, ...] = (
     "https://example.com/",
     "https://example.org/",
 )
@@ -37,7 +37,9 @@ def recognise(url: WebURL) -> PostRef:
     # allows (`parse_url`): its query may matter to the server, so nothing is dropped.
     exact = str(url)
     if len(exact) > MAX_KEY:
-        raise UnsupportedURL(f"not archived: the page address is {len(exact)} characters long, more than {MAX_KEY}")
+        raise UnsupportedURL(
+            f"not archived: the page address is {len(exact)} characters long, more than {MAX_KEY}"
+        )
     return PostRef(NAME, exact, exact)
 
 
@@ -74,7 +76,11 @@ def parse(ref: PostRef, responses: Mapping[str, Response]) -> PostData:
         data.text = f"{data.text}\n\n{description}" if data.text else description
     data.lang = meta.get("og:locale").split("_")[0] if meta.get("og:locale") else None
     data.created_at = parse_time(meta.get("article:published_time"))
-    image = safe_url(urljoin(page.final_url or page.url, meta.get("og:image"))) if meta.get("og:image") else None
+    image = (
+        safe_url(urljoin(page.final_url or page.url, meta.get("og:image")))
+        if meta.get("og:image")
+        else None
+    )
     if image:
         data.media.append(Media(image, "image"))
     return data
@@ -86,55 +92,38 @@ def classify(responses: Mapping[str, Response]) -> Classification:
         why = (page.error if page is not None else "") or "not fetched"
         if page is not None and page.backoff:
             return Classification(Outcome.RATE_LIMITED, (Signal("page", None, why),), why)
-        return Classification(Outcome.ERROR, (Signal("page", None, why),), f"the page could not be fetched: {why}")
+        return Classification(
+            Outcome.ERROR, (Signal("page", None, why),), f"the page could not be fetched: {why}"
+        )
     status = page.status
     sig = (Signal("page", status, f"HTTP {status}"),)
     if 200 <= status < 300:
         return Classification(Outcome.ALIVE, sig, "the page answered")
     if status in (404, 410):
-        return Classification(Outcome.DELETED, sig, f"the server says the page is gone (HTTP {status})")
+        return Classification(
+            Outcome.DELETED, sig, f"the server says the page is gone (HTTP {status})"
+        )
     if status == 451:
         return Classification(Outcome.RESTRICTED, sig, "unavailable for legal reasons (HTTP 451)")
     if status == 429:
         return Classification(Outcome.RATE_LIMITED, sig)
     if status in (401, 403, 407):
-        return Classification(Outcome.LOGIN_WALL, sig, "access refused; nothing learned about the page")
+        return Classification(
+            Outcome.LOGIN_WALL, sig, "access refused; nothing learned about the page"
+        )
     why = page.problem or f"HTTP {status}"
     return Classification(Outcome.ERROR, sig, f"the page could not be read: {why}")
 
 
-class Web:
-    """Any other page, as `archiver.platforms.base.Platform`: the registry's fallback."""
-
-    name = NAME
-    main_roles = ("page",)
-    controls = CONTROLS
-    settings: tuple[PlatformSetting, ...] = ()
-
-    def recognise(self, url: WebURL) -> PostRef | None:
-        return recognise(url)
-
-    def plan(self, ref: PostRef, purpose: Purpose, options: Mapping[str, str]) -> list[FetchRequest]:
-        return plan(ref, purpose)
-
-    def followups(self, ref: PostRef, responses: Mapping[str, Response], data: PostData | None,
-                  purpose: Purpose) -> list[FetchRequest]:
-        return followups(ref, responses, data, purpose)
-
-    def parse(self, ref: PostRef, responses: Mapping[str, Response]) -> PostData:
-        return parse(ref, responses)
-
-    def classify(self, ref: PostRef, responses: Mapping[str, Response]) -> Classification:
-        return classify(responses)
-
-    def identity(self, key: str, url: str) -> tuple[str, str]:
-        return post_identity(key, url)
-
-    def embedded(self, page: PageMeta) -> list[str]:
-        return []
-
-    def unwrap(self, url: str) -> str | None:
-        return None
-
-
-PLATFORM = Web()
+# The registry's fallback: any page no other platform claims.
+PLATFORM = PlatformModule(
+    name=NAME,
+    main_roles=("page",),
+    controls=CONTROLS,
+    recognise=recognise,
+    plan=lambda ref, purpose, options: plan(ref, purpose),
+    followups=followups,
+    parse=parse,
+    classify=lambda ref, responses: classify(responses),
+    identity=post_identity,
+)

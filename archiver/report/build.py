@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlmodel import Session
 
 from archiver import platforms
 from archiver.core.seedlist import read_seed_file
 from archiver.core.status import OutcomeKind, PostState
 from archiver.errors import InputError, UnsupportedURL, WarcError
 from archiver.platforms.base import PostRef, Response
-from archiver.store import Observation, Post, Store, WarcRecord
+from archiver.store import Observation, Post, Session, Store, WarcRecord
 from archiver.store.files import file_hashes, media_records
+from archiver.store.models import row_id
 from archiver.store.posts import captures_of, iter_posts, observations_of, status_counts
 from archiver.store.runs import degraded_runs
 from archiver.warc.files import warc_path
@@ -73,7 +72,7 @@ class ReportPost:
     author_name: str | None
     created_at: datetime | None
     text: str | None
-    text_source: str          # "warc", "database" (when the WARC could not be read) or "none"
+    text_source: str  # "warc", "database" (when the WARC could not be read) or "none"
     lang: str | None
     status: str
     reason: str | None
@@ -92,12 +91,12 @@ class ReportPost:
 
 @dataclass
 class HeldRun:
-    """A run that found platforms degraded, so held back their posts' gone-type answers (issue 11)."""
+    """A run that found platforms degraded, so held their posts' gone-type answers (issue 11)."""
 
     run_id: int
     kind: str
     started_at: datetime
-    platforms: dict[str, str]   # platform → why it was degraded
+    platforms: dict[str, str]  # platform → why it was degraded
 
 
 @dataclass
@@ -122,30 +121,36 @@ SECTIONS = (
 )
 
 
-def sections(report: "Report") -> list[tuple[str | None, list["ReportPost"]]]:
+def sections(report: Report) -> list[tuple[str | None, list[ReportPost]]]:
     """The report's posts grouped by status, each with its heading (None: no heading needed)."""
     grouped: dict[str, list[ReportPost]] = {}
     for post in report.posts:
         grouped.setdefault(post.status, []).append(post)
     single = report.filters.get("status") not in ("all", None)
-    return [(None if single and status != "never_seen" else title, grouped[status])
-            for status, title in SECTIONS if grouped.get(status)]
+    return [
+        (None if single and status != "never_seen" else title, grouped[status])
+        for status, title in SECTIONS
+        if grouped.get(status)
+    ]
 
 
-def never_seen_note(post: "ReportPost") -> str:
+def never_seen_note(post: ReportPost) -> str:
     """What archiver saw of a post it never saw alive, in one sentence."""
     outcomes = [t.outcome for t in post.timeline]
     latest = post.timeline[-1] if post.timeline else None
     if latest is None:
         return "no observation yet"
-    said = f"latest look: {latest.outcome.replace('_', ' ')}" + (f" ({latest.note})" if latest.note else "")
+    said = f"latest look: {latest.outcome.replace('_', ' ')}" + (
+        f" ({latest.note})" if latest.note else ""
+    )
     if not any(o in GONE_OUTCOMES for o in outcomes):
         return f"no look so far has shown whether it exists; {said}"
     return f"archiver has never seen this post; {said}"
 
 
-GONE_OUTCOMES = frozenset({"deleted", "account_suspended", "account_gone", "protected", "restricted",
-                           "unavailable"})
+GONE_OUTCOMES = frozenset(
+    {"deleted", "account_suspended", "account_gone", "protected", "restricted", "unavailable"}
+)
 
 
 CERTAINTY_NOTES = {
@@ -160,8 +165,10 @@ def parse_date(text: str, option: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"{option} {text!r} is not a date (use YYYY-MM-DD or an ISO 8601 time)") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        raise InputError(
+            f"{option} {text!r} is not a date (use YYYY-MM-DD or an ISO 8601 time)"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def seed_refs(path: Path) -> set[tuple[str, str]]:
@@ -185,7 +192,7 @@ def build_report(
     with_media: bool = False,
     now: datetime | None = None,
 ) -> Report:
-    """The posts in ``status`` (vanished, suspect, never_seen or all), filtered, with their evidence.
+    """The posts in ``status`` (vanished, suspect, never_seen, all), filtered, with their evidence.
 
     ``since``/``until`` apply to when the post went (``vanished_at``, or
     ``first_seen_gone_at`` for a suspect post; the first capture for others).
@@ -209,55 +216,90 @@ def build_report(
             posts.append(_report_post(store, session, post, sha, with_media))
     held = held_runs(store, since, until, platform)
     # Oldest post first: a report reads as the story of what was said, in order.
-    posts.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min.replace(tzinfo=timezone.utc), p.id))
-    filters = {"status": status, "since": since.isoformat() if since else None,
-               "until": until.isoformat() if until else None, "platform": platform,
-               "seeds": str(seeds) if seeds else None}
-    return Report(now or datetime.now(timezone.utc), filters, sum(counts.values()), counts, posts, held)
+    posts.sort(
+        key=lambda p: (
+            p.created_at is None,
+            p.created_at or datetime.min.replace(tzinfo=UTC),
+            p.id,
+        )
+    )
+    filters: dict[str, object] = {
+        "status": status,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "platform": platform,
+        "seeds": str(seeds) if seeds else None,
+    }
+    return Report(now or datetime.now(UTC), filters, sum(counts.values()), counts, posts, held)
 
 
-def held_runs(store: Store, since: datetime | None, until: datetime | None,
-              platform: str | None) -> list[HeldRun]:
+def held_runs(
+    store: Store, since: datetime | None, until: datetime | None, platform: str | None
+) -> list[HeldRun]:
     """The runs of the period that held back verdicts because a platform was degraded."""
     found = []
     for run, health in degraded_runs(store, since, until):
-        degraded = {name: str(h.get("reason") or "") for name, h in health.items()
-                    if isinstance(h, dict) and h.get("status") == "degraded" and (platform in (None, name))}
+        degraded = {
+            name: str(h.get("reason") or "")
+            for name, h in health.items()
+            if isinstance(h, dict) and h.get("status") == "degraded" and (platform in (None, name))
+        }
         if degraded and run.id is not None:
             found.append(HeldRun(run.id, run.kind, run.started_at, degraded))
     return found
 
 
-def _report_post(store: Store, session: Session, post: Post, sha: dict[str, str | None],
-                 with_media: bool) -> ReportPost:
-    observations = observations_of(session, post.id)
+def _report_post(
+    store: Store, session: Session, post: Post, sha: dict[str, str | None], with_media: bool
+) -> ReportPost:
+    observations = observations_of(session, row_id(post))
     own_id, kind = platforms.identity(post.platform, post.post_key, post.url)
     gone = [o for o in observations if o.outcome.kind is OutcomeKind.GONE]
     certainty = json.loads(gone[-1].evidence_json or "{}").get("certainty") if gone else None
     item = ReportPost(
-        id=post.id, platform=post.platform, post_id=own_id, kind=kind, url=post.url, author=post.author,
-        author_name=post.author_name, created_at=post.created_at, text=None, text_source="none",
-        lang=post.lang, status=post.status.value, reason=post.vanish_reason.value if post.vanish_reason else None,
-        certainty=certainty, certainty_note=CERTAINTY_NOTES.get(certainty or "", ""),
-        first_captured_at=post.first_captured_at, last_seen_alive_at=post.last_seen_alive_at,
-        first_seen_gone_at=post.first_seen_gone_at, vanished_at=post.vanished_at,
-        observations=len(observations), evidence=None,
+        id=row_id(post),
+        platform=post.platform,
+        post_id=own_id,
+        kind=kind,
+        url=post.url,
+        author=post.author,
+        author_name=post.author_name,
+        created_at=post.created_at,
+        text=None,
+        text_source="none",
+        lang=post.lang,
+        status=post.status.value,
+        reason=post.vanish_reason.value if post.vanish_reason else None,
+        certainty=certainty,
+        certainty_note=CERTAINTY_NOTES.get(certainty or "", ""),
+        first_captured_at=post.first_captured_at,
+        last_seen_alive_at=post.last_seen_alive_at,
+        first_seen_gone_at=post.first_seen_gone_at,
+        vanished_at=post.vanished_at,
+        observations=len(observations),
+        evidence=None,
         timeline=[_timeline_entry(o) for o in observations],
     )
-    versions = captures_of(session, post.id)
+    versions = captures_of(session, row_id(post))
     if versions:
         observation, record = versions[-1]
         item.evidence = Evidence(
-            warc_file=f"warcs/{record.warc_file}", offset=record.offset, length=record.length,
-            record_id=record.record_id, payload_digest=record.payload_digest,
-            warc_sha256=sha.get(record.warc_file), target_uri=record.target_uri,
+            warc_file=f"warcs/{record.warc_file}",
+            offset=record.offset,
+            length=record.length,
+            record_id=record.record_id,
+            payload_digest=record.payload_digest,
+            warc_sha256=sha.get(record.warc_file),
+            target_uri=record.target_uri,
             captured_at=observation.observed_at,
         )
         try:
             item.text = _archived_text(store, post, record)
             item.text_source = "warc"
         except WarcError as exc:
-            item.warnings.append(f"the archived record could not be read ({exc}); text from the database")
+            item.warnings.append(
+                f"the archived record could not be read ({exc}); text from the database"
+            )
             item.text, item.text_source = post.text, "database"
     elif post.text:
         item.text, item.text_source = post.text, "database"
@@ -281,9 +323,13 @@ def _archived_text(store: Store, post: Post, record: WarcRecord) -> str | None:
     """The post's text as parsed again from its archived response."""
     warc, http, body = read_record(_path(store, record.warc_file), record.offset)
     if warc.get("WARC-Record-ID") != record.record_id:
-        raise WarcError(f"the record at {record.warc_file}:{record.offset} is not the one the database names")
+        raise WarcError(
+            f"the record at {record.warc_file}:{record.offset} is not the one the database names"
+        )
     headers = {k.lower(): v for k, v in (http or {}).items()}
-    response = Response(record.role, record.target_uri, record.http_status, headers, body, final_url=post.url)
+    response = Response(
+        record.role, record.target_uri, record.http_status, headers, body, final_url=post.url
+    )
     ref = PostRef(post.platform, post.post_key, post.url, handle=post.author)
     return platforms.parse(ref, {record.role: response}).text
 
@@ -302,14 +348,21 @@ def _media(store: Store, post: Post, with_data: bool, warnings: list[str]) -> li
         item = MediaItem(entry["url"], entry["kind"])
         candidates = by_kind.get(entry["kind"], [])
         tail = entry["url"].split("?")[0].rsplit("/", 1)[-1]
-        rec = next((r for r in candidates if r.target_uri.split("?")[0].endswith("/" + tail)), None)
-        if rec is not None:
-            item.warc_file, item.offset = f"warcs/{rec.warc_file}", rec.offset
-            if with_data and entry["kind"] != "video" and rec.length <= MAX_INLINE_IMAGE:
+        found = next(
+            (r for r in candidates if r.target_uri.split("?")[0].endswith("/" + tail)), None
+        )
+        if found is not None:
+            item.warc_file, item.offset = f"warcs/{found.warc_file}", found.offset
+            if with_data and entry["kind"] != "video" and found.length <= MAX_INLINE_IMAGE:
                 try:
-                    _, http, body = read_record(_path(store, rec.warc_file), rec.offset)
+                    _, http, body = read_record(_path(store, found.warc_file), found.offset)
                     ctype = {k.lower(): v for k, v in (http or {}).items()}.get("content-type", "")
-                    if ctype.split(";")[0].strip().lower() in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+                    if ctype.split(";")[0].strip().lower() in (
+                        "image/png",
+                        "image/jpeg",
+                        "image/gif",
+                        "image/webp",
+                    ):
                         item.content_type, item.data = ctype.split(";")[0].strip().lower(), body
                 except WarcError as exc:
                     warnings.append(f"an image could not be read from the archive ({exc})")

@@ -10,7 +10,7 @@ from archiver.errors import InputError
 
 
 def write_output(path: Path, body: bytes, default_name: str) -> Path:
-    """Write ``body`` to ``path`` (inside it, as ``default_name``, when it is a directory), atomically:
+    """Write ``body`` to ``path`` (inside it, as ``default_name``, if a directory), atomically:
     a reader never sees half a file. Returns where it was written."""
     target = path / default_name if path.is_dir() else path
     if not target.parent.exists():

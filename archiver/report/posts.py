@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import Session
-
 from archiver.platforms import identity
 from archiver.platforms.base import Media
-from archiver.store.models import Observation, Post
+from archiver.store import Session
+from archiver.store.models import Observation, Post, row_id
 from archiver.store.posts import captures_of, iso, observations_of, records_of
 
 
 def post_json(session: Session, post: Post, full: bool = False) -> dict[str, object]:
     """A post as `list --json` and `show --json` print it (the documented contract)."""
     captures = [
-        {"captured_at": iso(obs.observed_at), "warc_file": f"warcs/{rec.warc_file}",
-         "offset": rec.offset, "length": rec.length, "payload_digest": rec.payload_digest,
-         "outcome": obs.outcome.value}
-        for obs, rec in captures_of(session, post.id)
+        {
+            "captured_at": iso(obs.observed_at),
+            "warc_file": f"warcs/{rec.warc_file}",
+            "offset": rec.offset,
+            "length": rec.length,
+            "payload_digest": rec.payload_digest,
+            "outcome": obs.outcome.value,
+        }
+        for obs, rec in captures_of(session, row_id(post))
     ]
     media = [Media(**m) for m in json.loads(post.media_json or "[]")]
     own_id, kind = identity(post.platform, post.post_key, post.url)
@@ -48,7 +52,9 @@ def post_json(session: Session, post: Post, full: bool = False) -> dict[str, obj
         "captures": captures,
     }
     if full:
-        data["observations"] = [observation_json(session, o) for o in observations_of(session, post.id)]
+        data["observations"] = [
+            observation_json(session, o) for o in observations_of(session, row_id(post))
+        ]
     return data
 
 
@@ -65,9 +71,17 @@ def observation_json(session: Session, obs: Observation) -> dict[str, object]:
         "note": evidence.get("note", ""),
         "signals": evidence.get("signals", []),
         "records": [
-            {"role": r.role, "type": r.warc_type, "uri": r.target_uri, "status": r.http_status,
-             "warc_file": f"warcs/{r.warc_file}", "offset": r.offset, "length": r.length,
-             "payload_digest": r.payload_digest}
-            for r in records if not r.role.endswith(":request")
+            {
+                "role": r.role,
+                "type": r.warc_type,
+                "uri": r.target_uri,
+                "status": r.http_status,
+                "warc_file": f"warcs/{r.warc_file}",
+                "offset": r.offset,
+                "length": r.length,
+                "payload_digest": r.payload_digest,
+            }
+            for r in records
+            if not r.role.endswith(":request")
         ],
     }

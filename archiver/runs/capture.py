@@ -9,26 +9,25 @@ reported and skipped; the rest of the batch still runs.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Awaitable, Callable, Iterable, Iterator
-
-import httpx
 
 from archiver import platforms
 from archiver.config import Settings
-from archiver.errors import ArchiverError, InputError, StoreError, WarcError
-from archiver.net.fetcher import rewrite_url, utcnow
-from archiver.runs.observe import Observer, Visit
-from archiver.platforms.base import PostRef, Purpose
-from archiver.runs.seeds import post_links
-from archiver.warc.repair import Repair, repair_torn_files
-from archiver.runs.session import open_run
 from archiver.core.status import OutcomeKind, PostState
+from archiver.errors import ArchiverError, InputError, StoreError, WarcError
+from archiver.net.fetcher import Transport, utcnow
+from archiver.net.politeness import rewrite_url
+from archiver.platforms.base import PostRef, Purpose
+from archiver.runs.observe import Observer, Visit
+from archiver.runs.seeds import post_links
+from archiver.runs.session import open_run
+from archiver.runs.window import run_windowed
 from archiver.store import Store
 from archiver.store.db import store_errors
 from archiver.store.visits import Transition, record_visit
-from archiver.runs.window import run_windowed
+from archiver.warc.repair import Repair, repair_torn_files
 
 Progress = Callable[["CaptureItem"], None]
 MAX_ITEMS = 10_000
@@ -47,8 +46,15 @@ class CaptureItem:
     url: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {"input": self.input, "ok": self.ok, "message": self.message, "id": self.post_id,
-                "ref": self.ref, "outcome": self.outcome, "url": self.url}
+        return {
+            "input": self.input,
+            "ok": self.ok,
+            "message": self.message,
+            "id": self.post_id,
+            "ref": self.ref,
+            "outcome": self.outcome,
+            "url": self.url,
+        }
 
 
 @dataclass
@@ -86,8 +92,9 @@ class CaptureReport:
 class Capturer:
     """Captures posts with one observer and stores each as soon as it is done."""
 
-    def __init__(self, settings: Settings, store: Store, observer: Observer,
-                 progress: Progress | None = None):
+    def __init__(
+        self, settings: Settings, store: Store, observer: Observer, progress: Progress | None = None
+    ):
         self.settings = settings
         self.store = store
         self.observer = observer
@@ -130,7 +137,9 @@ class Capturer:
         except InputError as exc:
             self._done(CaptureItem(page_url, False, str(exc)))
             return []
-        problem = self.observer.fetcher.check_target(rewrite_url(ref.url, self.settings.url_rewrite))
+        problem = self.observer.fetcher.check_target(
+            rewrite_url(ref.url, self.settings.url_rewrite)
+        )
         if problem:
             self._done(CaptureItem(page_url, False, f"refused {ref.url}: {problem}", ref=ref.ref))
             return []
@@ -146,16 +155,26 @@ class Capturer:
         limit = max(self.settings.max_page_posts, 0)
         if len(links) > limit:
             # A page can name any number of posts; a hostile one must not make us fetch them all.
-            self._done(CaptureItem(page_url, False, f"{page_url} links to {len(links)} posts, more than "
-                                   f"ARCHIVER_MAX_PAGE_POSTS={limit}: only the first {limit} are captured"))
+            self._done(
+                CaptureItem(
+                    page_url,
+                    False,
+                    f"{page_url} links to {len(links)} posts, more than "
+                    f"ARCHIVER_MAX_PAGE_POSTS={limit}: only the first {limit} are captured",
+                )
+            )
             links = links[:limit]
         await self.capture_inputs(links)
         return links
 
-    async def _capture_one(self, text: str, ref: PostRef, keep_responses: bool = False) -> Visit | None:
+    async def _capture_one(
+        self, text: str, ref: PostRef, keep_responses: bool = False
+    ) -> Visit | None:
         async with self._limit:
             try:
-                visit = await self.observer.visit(ref, Purpose.CAPTURE, keep_responses=keep_responses)
+                visit = await self.observer.visit(
+                    ref, Purpose.CAPTURE, keep_responses=keep_responses
+                )
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.writing() as connection:
                     post, outcome, transition = record_visit(
@@ -170,7 +189,11 @@ class Capturer:
             self.report.transitions.append(transition)
         ok = outcome.kind is OutcomeKind.ALIVE
         note = visit.classification.note
-        message = f"captured {post.url}" if ok else f"{post.url}: {outcome.value}" + (f" ({note})" if note else "")
+        message = (
+            f"captured {post.url}"
+            if ok
+            else f"{post.url}: {outcome.value}" + (f" ({note})" if note else "")
+        )
         if post.status is PostState.NEVER_SEEN:
             # Issue 10: kept and rechecked, but never reported as vanished until seen alive.
             message = f"never seen alive: {message}"
@@ -183,7 +206,7 @@ async def capture_async(
     store: Store,
     urls: Iterable[str] = (),
     pages: Iterable[str] = (),
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Callable[[], datetime] = utcnow,
     progress: Progress | None = None,
 ) -> CaptureReport:
@@ -197,7 +220,8 @@ async def capture_async(
     return capturer.report
 
 
-def capture(settings: Settings, store: Store, urls: Iterable[str] = (), pages: Iterable[str] = (),
-            **kwargs) -> CaptureReport:
+def capture(
+    settings: Settings, store: Store, urls: Iterable[str] = (), pages: Iterable[str] = (), **kwargs
+) -> CaptureReport:
     """Capture ``urls`` and the posts cited by ``pages``; see `capture_async`."""
     return asyncio.run(capture_async(settings, store, urls, pages, **kwargs))

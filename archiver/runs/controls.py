@@ -7,14 +7,12 @@ result is recorded as a run of kind ``controls``; controls are never posts of th
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
-
-import httpx
 
 from archiver.config import Settings
-from archiver.net.fetcher import utcnow
+from archiver.net.fetcher import Transport, utcnow
 from archiver.runs.health import HealthMonitor
 from archiver.runs.session import open_run
 from archiver.store import Store
@@ -43,26 +41,45 @@ class ControlsReport:
 
     @property
     def degraded(self) -> dict[str, str]:
-        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
-                if h.get("status") == "degraded"}
+        return {
+            name: str(h.get("reason") or "")
+            for name, h in self.platform_health.items()
+            if h.get("status") == "degraded"
+        }
 
     def as_json(self) -> dict[str, object]:
-        return {"run": self.run_id, "controls": [r.as_json() for r in self.results],
-                "platform_health": self.platform_health}
+        return {
+            "run": self.run_id,
+            "controls": [r.as_json() for r in self.results],
+            "platform_health": self.platform_health,
+        }
 
 
-async def check_controls_async(settings: Settings, store: Store, transport: httpx.AsyncBaseTransport | None = None,
-                               clock: Callable[[], datetime] = utcnow) -> ControlsReport:
+async def check_controls_async(
+    settings: Settings,
+    store: Store,
+    transport: Transport | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> ControlsReport:
     report = ControlsReport()
     started = clock()
     async with open_run(settings, store, transport=transport, clock=clock) as observer:
         monitor = HealthMonitor(settings, observer, clock)
         health = await monitor.check_all_controls()
     for platform, state in sorted(health.items()):
-        report.results += [ControlLine(platform, r.url, r.expected, r.outcome, r.ok, r.note, r.detail) for r in state.controls]
+        report.results += [
+            ControlLine(platform, r.url, r.expected, r.outcome, r.ok, r.note, r.detail)
+            for r in state.controls
+        ]
     report.platform_health = monitor.as_json()
-    report.run_id = record_run(store, "controls", started, clock(), len(report.results),
-                               {"platform_health": report.platform_health})
+    report.run_id = record_run(
+        store,
+        "controls",
+        started,
+        clock(),
+        len(report.results),
+        {"platform_health": report.platform_health},
+    )
     return report
 
 

@@ -18,22 +18,22 @@ checks each platform it is about to check, three ways:
 While a platform is degraded, its posts are still looked at and every answer is
 kept, but gone-type observations are *held*: they never count towards suspect or
 vanished. Observations stored before a guard tripped are held afterwards
-(`store.queries.hold_run`).
+(`store.states.hold_run`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
 
 from archiver import platforms
 from archiver.config import Settings
-from archiver.errors import InputError, UnsupportedURL
-from archiver.runs.observe import Observer
-from archiver.platforms.base import PostRef, Purpose
 from archiver.core.status import Outcome, OutcomeKind
+from archiver.errors import InputError, UnsupportedURL
+from archiver.platforms.base import PostRef, Purpose
+from archiver.runs.observe import Observer
 
 EXPECT_ALIVE, EXPECT_GONE = "alive", "gone"
 MAX_NAMED_RECORDS = 5
@@ -54,13 +54,19 @@ class ControlResult:
     expected: str
     outcome: str
     ok: bool
-    note: str        # why it degrades its platform ("" when it came back as expected)
-    detail: str      # what the platform's answer said (the classification's note or anomaly)
+    note: str  # why it degrades its platform ("" when it came back as expected)
+    detail: str  # what the platform's answer said (the classification's note or anomaly)
     at: datetime
 
     def as_json(self) -> dict[str, object]:
-        return {"url": self.url, "expected": self.expected, "outcome": self.outcome, "ok": self.ok,
-                "note": self.note, "detail": self.detail}
+        return {
+            "url": self.url,
+            "expected": self.expected,
+            "outcome": self.outcome,
+            "ok": self.ok,
+            "note": self.note,
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -77,7 +83,8 @@ class PlatformHealth:
     anomaly_records: list[str] = field(default_factory=list)
     held: int = 0
     control_failure: str = ""  # why the latest look at the controls failed ("" if it did not)
-    guards: list[str] = field(default_factory=list)  # guards tripped in this run (they stay tripped)
+    # Guards tripped in this run (they stay tripped).
+    guards: list[str] = field(default_factory=list)
     controls_checked_at: datetime | None = None
 
     @property
@@ -91,9 +98,17 @@ class PlatformHealth:
             self.reason = f"{self.reason}; {reason}" if self.reason else reason
 
     def as_json(self) -> dict[str, object]:
-        return {"status": self.status, "reason": self.reason or None,
-                "controls": [{"url": c.url, "expected": c.expected, "outcome": c.outcome} for c in self.controls],
-                "checked": self.checked, "gone": self.gone, "anomalies": self.anomalies, "held": self.held}
+        return {
+            "status": self.status,
+            "reason": self.reason or None,
+            "controls": [
+                {"url": c.url, "expected": c.expected, "outcome": c.outcome} for c in self.controls
+            ],
+            "checked": self.checked,
+            "gone": self.gone,
+            "anomalies": self.anomalies,
+            "held": self.held,
+        }
 
 
 def controls_for(settings: Settings) -> dict[str, list[Control]]:
@@ -101,13 +116,17 @@ def controls_for(settings: Settings) -> dict[str, list[Control]]:
     the setting (a typo there would quietly degrade, or quietly not check, a platform)."""
     alive = settings.controls if settings.controls is not None else platforms.default_controls()
     found: dict[str, list[Control]] = {}
-    for expected, urls, setting in ((EXPECT_ALIVE, alive, "ARCHIVER_CONTROLS"),
-                                    (EXPECT_GONE, settings.controls_gone, "ARCHIVER_CONTROLS_GONE")):
+    for expected, urls, setting in (
+        (EXPECT_ALIVE, alive, "ARCHIVER_CONTROLS"),
+        (EXPECT_GONE, settings.controls_gone, "ARCHIVER_CONTROLS_GONE"),
+    ):
         for url in urls:
             try:
                 ref = platforms.recognise(url)
             except UnsupportedURL as exc:
-                raise InputError(f"{setting}: {url!r} is not a post archiver can check ({exc})") from None
+                raise InputError(
+                    f"{setting}: {url!r} is not a post archiver can check ({exc})"
+                ) from None
             if ref.unresolved:
                 raise InputError(f"{setting}: {url!r} is a share link; give the post's own URL")
             found.setdefault(ref.platform, []).append(Control(url, expected, ref))
@@ -120,7 +139,9 @@ def judge(control: Control, outcome: Outcome, anomaly: str, note: str) -> tuple[
     if control.expected == EXPECT_ALIVE:
         if kind is OutcomeKind.ALIVE and not anomaly:
             return True, ""
-        said = anomaly if kind is OutcomeKind.ALIVE else outcome.value + (f" ({note})" if note else "")
+        said = (
+            anomaly if kind is OutcomeKind.ALIVE else outcome.value + (f" ({note})" if note else "")
+        )
         return False, f"control {control.url} (expected alive) came back {said}"
     if kind is OutcomeKind.GONE:
         return True, ""
@@ -128,7 +149,7 @@ def judge(control: Control, outcome: Outcome, anomaly: str, note: str) -> tuple[
 
 
 class HealthMonitor:
-    """Keeps each platform's health for one run (a recheck run, a worker batch, `archiver controls`)."""
+    """Each platform's health for one run (a recheck run, a worker batch, `archiver controls`)."""
 
     def __init__(self, settings: Settings, observer: Observer, clock: Callable[[], datetime]):
         self.settings = settings
@@ -146,13 +167,15 @@ class HealthMonitor:
     # --- controls ------------------------------------------------------------
 
     async def before_check(self, platform: str) -> str:
-        """Check the platform's controls if they are due; why its posts' answers are held now ("" if not)."""
+        """Check the platform's controls if due; why its posts' answers are held now ("" if not)."""
         health = self.of(platform)
         if platform in self.controls:
             lock = self._locks.setdefault(platform, asyncio.Lock())
             async with lock:
                 due = health.controls_checked_at is None or (
-                    self.clock() - health.controls_checked_at >= timedelta(seconds=self.settings.control_interval))
+                    self.clock() - health.controls_checked_at
+                    >= timedelta(seconds=self.settings.control_interval)
+                )
                 if due:
                     await self.check_controls(platform)
         return health.holding
@@ -160,7 +183,9 @@ class HealthMonitor:
     async def check_controls(self, platform: str) -> PlatformHealth:
         """Look at each control of ``platform`` now (every answer goes into the WARC)."""
         health = self.of(platform)
-        results = await asyncio.gather(*(self._check(control) for control in self.controls.get(platform, [])))
+        results = await asyncio.gather(
+            *(self._check(control) for control in self.controls.get(platform, []))
+        )
         health.controls_checked_at = self.clock()
         health.controls = list(results)
         failures = [r.note for r in results if not r.ok]
@@ -180,8 +205,15 @@ class HealthMonitor:
         visit = await self.observer.visit(control.ref, Purpose.CHECK, control=control.expected)
         said = visit.classification
         ok, why = judge(control, visit.outcome, said.anomaly, said.note)
-        return ControlResult(control.url, control.expected, visit.outcome.value, ok, why,
-                             said.anomaly or said.note, visit.started_at)
+        return ControlResult(
+            control.url,
+            control.expected,
+            visit.outcome.value,
+            ok,
+            why,
+            said.anomaly or said.note,
+            visit.started_at,
+        )
 
     # --- what the run's own answers say --------------------------------------
 
@@ -189,8 +221,10 @@ class HealthMonitor:
         health = self.health.get(platform)
         return health.holding if health is not None else ""
 
-    def after_check(self, platform: str, outcome: Outcome, anomaly: str, record_id: str | None) -> str:
-        """Count one post's answer; the reason if this answer tripped a guard just now ("" otherwise)."""
+    def after_check(
+        self, platform: str, outcome: Outcome, anomaly: str, record_id: str | None
+    ) -> str:
+        """Count one post's answer; the reason if it tripped a guard just now ("" otherwise)."""
         health = self.of(platform)
         health.checked += 1
         if outcome.kind is OutcomeKind.GONE:
@@ -201,15 +235,26 @@ class HealthMonitor:
                 health.anomaly_records.append(record_id)
         reasons = []
         s = self.settings
-        if (health.checked >= max(s.mass_gone_min, 1) and health.gone / health.checked > s.mass_gone_ratio
-                and "mass vanish" not in health.reason):
-            reasons.append(f"mass vanish: {health.gone} of {health.checked} posts checked in this run came back "
-                           f"gone (more than ARCHIVER_MASS_GONE_RATIO={s.mass_gone_ratio:g})")
-        if (health.checked >= max(s.shape_drift_min, 1) and health.anomalies / health.checked > s.shape_drift_ratio
-                and "changed shape" not in health.reason):
+        if (
+            health.checked >= max(s.mass_gone_min, 1)
+            and health.gone / health.checked > s.mass_gone_ratio
+            and "mass vanish" not in health.reason
+        ):
             reasons.append(
-                f"answers changed shape: {health.anomalies} of {health.checked} matched no known shape or "
-                f"contradicted each other (look at records {', '.join(health.anomaly_records)})")
+                f"mass vanish: {health.gone} of {health.checked} posts checked in this run came "
+                "back "
+                f"gone (more than ARCHIVER_MASS_GONE_RATIO={s.mass_gone_ratio:g})"
+            )
+        if (
+            health.checked >= max(s.shape_drift_min, 1)
+            and health.anomalies / health.checked > s.shape_drift_ratio
+            and "changed shape" not in health.reason
+        ):
+            reasons.append(
+                f"answers changed shape: {health.anomalies} of {health.checked} matched no known "
+                "shape or "
+                f"contradicted each other (look at records {', '.join(health.anomaly_records)})"
+            )
         for reason in reasons:
             health.guards.append(reason)
             health.degrade(reason)
@@ -219,5 +264,5 @@ class HealthMonitor:
     def degraded(self) -> dict[str, PlatformHealth]:
         return {name: h for name, h in self.health.items() if h.status == "degraded"}
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, dict[str, object]]:
         return {name: self.health[name].as_json() for name in sorted(self.health)}

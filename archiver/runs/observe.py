@@ -2,25 +2,25 @@
 
 Used by both `capture` (everything a logged-out client can get, media too)
 and `recheck` (the status-bearing endpoints only). The result, a `Visit`, is
-pure data; storing it is `archiver.store.queries.record_visit`'s job.
+pure data; storing it is `archiver.store.visits.record_visit`'s job.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from archiver import platforms
 from archiver.config import Settings
-from archiver.errors import UnsupportedURL
 from archiver.core.exchange import Exchange
+from archiver.core.records import RecordRef, RevisitOf
+from archiver.core.status import Classification, Outcome, Signal
+from archiver.errors import UnsupportedURL
 from archiver.net.fetcher import Fetcher, FetchResult
 from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
-from archiver.core.status import Classification, Outcome, Signal
-from archiver.core.records import RecordRef, RevisitOf
 from archiver.warc.writer import WarcWriter, payload_digest
 
 # For some URLs, the last full response recorded for each: its payload digest and where it is.
@@ -53,8 +53,10 @@ class Visit:
     # Decoded bodies of the status-bearing responses (not media), for callers
     # that read the page itself, such as `capture --from-page`.
     responses: dict[str, Response] = field(default_factory=dict)
-    control: str | None = None   # a control post's expected state (issue 11), not a post of the archive
-    held: str = ""               # why the platform was degraded when this look was made
+    control: str | None = (
+        None  # a control post's expected state (issue 11), not a post of the archive
+    )
+    held: str = ""  # why the platform was degraded when this look was made
 
     @property
     def outcome(self) -> Outcome:
@@ -81,8 +83,14 @@ class Observer:
         # the database answers for older ones, and memory must not grow with the batch).
         self._recent: OrderedDict[str, tuple[str, RevisitOf]] = OrderedDict()
 
-    async def visit(self, ref: PostRef, purpose: Purpose, control: str | None = None,
-                    held: str = "", keep_responses: bool = False) -> Visit:
+    async def visit(
+        self,
+        ref: PostRef,
+        purpose: Purpose,
+        control: str | None = None,
+        held: str = "",
+        keep_responses: bool = False,
+    ) -> Visit:
         """One look at ``ref``. ``control`` marks a control post's look (its expected state),
         ``held`` one made while its platform was degraded; both are written into the WARC.
         The decoded answers are kept in ``Visit.responses`` only with ``keep_responses``: they
@@ -97,8 +105,9 @@ class Observer:
             # The decoded answers of this look are done with: their bytes go back to the budget.
             self.fetcher.budget.give_back(sum(grants))
 
-    async def _visit(self, ref: PostRef, purpose: Purpose, control: str | None, held: str,
-                     grants: list[int]) -> Visit:
+    async def _visit(
+        self, ref: PostRef, purpose: Purpose, control: str | None, held: str, grants: list[int]
+    ) -> Visit:
         started = self._clock()
         written: list[WrittenRecord] = []
         attempts: list[dict[str, object]] = []
@@ -107,9 +116,17 @@ class Observer:
             resolved_from = ref.url
             ref, problem = await self._resolve(ref, written, attempts, grants)
             if problem:
-                visit = Visit(ref, purpose, started, Classification(Outcome.ERROR, (Signal("resolve", None, problem),), problem),
-                              records=written, attempts=attempts, resolved_from=resolved_from, control=control,
-                              held=held)
+                visit = Visit(
+                    ref,
+                    purpose,
+                    started,
+                    Classification(Outcome.ERROR, (Signal("resolve", None, problem),), problem),
+                    records=written,
+                    attempts=attempts,
+                    resolved_from=resolved_from,
+                    control=control,
+                    held=held,
+                )
                 await self._write_metadata(visit)
                 return visit
         requests = platforms.plan(ref, purpose, self.settings.options)
@@ -119,30 +136,46 @@ class Observer:
         try:
             data = platforms.parse(ref, responses)
             extra = platforms.followups(ref, responses, data, purpose)
-        except Exception as exc:  # noqa: BLE001 - see _unreadable
+        except Exception as exc:
             failure, data, extra = _unreadable(exc), None, []
         if extra:
             more = await self._fetch_all(extra, written, attempts, grants)
             responses.update({k: v for k, v in more.items() if not k.startswith("media:")})
         try:
             classification = platforms.classify(ref, responses)
-        except Exception as exc:  # noqa: BLE001 - see _unreadable
+        except Exception as exc:
             failure = failure or _unreadable(exc)
         if failure:
             classification = Classification(
-                Outcome.ERROR, (Signal("parse", None, failure),),
-                f"the answer could not be read ({failure}); it is kept as evidence", anomaly="a parser failed")
+                Outcome.ERROR,
+                (Signal("parse", None, failure),),
+                f"the answer could not be read ({failure}); it is kept as evidence",
+                anomaly="a parser failed",
+            )
         visit = Visit(
-            ref, purpose, started, classification, data=data, records=written,
-            statuses={role: r.status for role, r in responses.items()}, attempts=attempts,
-            resolved_from=resolved_from, responses=responses, control=control, held=held,
+            ref,
+            purpose,
+            started,
+            classification,
+            data=data,
+            records=written,
+            statuses={role: r.status for role, r in responses.items()},
+            attempts=attempts,
+            resolved_from=resolved_from,
+            responses=responses,
+            control=control,
+            held=held,
         )
         visit.main_record = main_record(ref, written)
         await self._write_metadata(visit)
         return visit
 
     async def _resolve(
-        self, ref: PostRef, written: list[WrittenRecord], attempts: list[dict[str, object]], grants: list[int]
+        self,
+        ref: PostRef,
+        written: list[WrittenRecord],
+        attempts: list[dict[str, object]],
+        grants: list[int],
     ) -> tuple[PostRef, str]:
         """Follow a share link's redirects (each hop recorded) to the post it names."""
         result = await self.fetcher.fetch(FetchRequest("resolve", ref.url, accept="text/html"))
@@ -163,7 +196,10 @@ class Observer:
         return resolved, ""
 
     async def _fetch_all(
-        self, requests: list[FetchRequest], written: list[WrittenRecord], attempts: list[dict[str, object]],
+        self,
+        requests: list[FetchRequest],
+        written: list[WrittenRecord],
+        attempts: list[dict[str, object]],
         grants: list[int],
     ) -> dict[str, Response]:
         results = await asyncio.gather(*(self.fetcher.fetch(r) for r in requests))
@@ -188,7 +224,10 @@ class Observer:
         return f"{role}#{n}"
 
     async def _write_results(
-        self, results: list[FetchResult], written: list[WrittenRecord], attempts: list[dict[str, object]]
+        self,
+        results: list[FetchResult],
+        written: list[WrittenRecord],
+        attempts: list[dict[str, object]],
     ) -> None:
         """Write every exchange of some fetches to the WARC, in one trip to a worker thread."""
         exchanges: list[tuple[str, Exchange]] = []
@@ -198,11 +237,13 @@ class Observer:
                 if exchange.has_response:
                     exchanges.append((result.request.role, exchange))
             if result.error:
-                attempts.append({"role": result.request.role, "url": result.request.url, "error": result.error})
+                attempts.append(
+                    {"role": result.request.role, "url": result.request.url, "error": result.error}
+                )
         if not exchanges:
             return
         pairs = await asyncio.to_thread(self._write_exchanges, [e for _, e in exchanges])
-        for (role, exchange), pair in zip(exchanges, pairs):
+        for (role, exchange), pair in zip(exchanges, pairs, strict=True):
             if pair is None:
                 continue
             request_ref, response_ref = pair
@@ -217,13 +258,21 @@ class Observer:
                 while len(self._recent) > RECENT_RESPONSES:
                     self._recent.popitem(last=False)
 
-    def _write_exchanges(self, exchanges: list[Exchange]) -> list[tuple[RecordRef, RecordRef] | None]:
+    def _write_exchanges(
+        self, exchanges: list[Exchange]
+    ) -> list[tuple[RecordRef, RecordRef] | None]:
         """Runs in a worker thread: write each exchange, as a revisit where the same URL's
         last full response had the same payload (WARC 1.1, 6.7.2 "identical payload digest")."""
         # URLs this process wrote lately are answered by `_recent` (the database may not
         # have them yet); only the others are asked of the database.
         earlier: dict[str, tuple[str, RevisitOf]] = {}
-        ask = sorted({e.fetched_url for e in exchanges if not e.truncated and e.fetched_url not in self._recent})
+        ask = sorted(
+            {
+                e.fetched_url
+                for e in exchanges
+                if not e.truncated and e.fetched_url not in self._recent
+            }
+        )
         if ask:
             earlier.update(self._last_responses(ask))
         pairs = []
@@ -237,15 +286,21 @@ class Observer:
             pair = self.writer.write_exchange(exchange, revisit)
             pairs.append(pair)
             if pair is not None and pair[1].warc_type == "response" and not exchange.truncated:
-                # the same URL twice in one visit (a retry): the second may be a revisit of the first
-                earlier[exchange.fetched_url] = (pair[1].payload_digest or "",
-                                                 RevisitOf(pair[1].record_id, pair[1].target_uri, pair[1].date))
+                # the same URL twice in one visit (a retry): the second may revisit the first
+                earlier[exchange.fetched_url] = (
+                    pair[1].payload_digest or "",
+                    RevisitOf(pair[1].record_id, pair[1].target_uri, pair[1].date),
+                )
         return pairs
 
     async def _write_metadata(self, visit: Visit) -> None:
-        payload = {
-            "post": {"platform": visit.ref.platform, "key": visit.ref.key, "url": visit.ref.url,
-                     "resolved_from": visit.resolved_from},
+        payload: dict[str, object] = {
+            "post": {
+                "platform": visit.ref.platform,
+                "key": visit.ref.key,
+                "url": visit.ref.url,
+                "resolved_from": visit.resolved_from,
+            },
             "purpose": visit.purpose.value,
             "observed_at": visit.started_at.isoformat(),
             "outcome": visit.outcome.value,
@@ -253,7 +308,12 @@ class Observer:
             "statuses": visit.statuses,
             "data": visit.data.as_json() if visit.data else None,
             "records": [
-                {"role": w.role, "record_id": w.ref.record_id, "type": w.ref.warc_type, "uri": w.ref.target_uri}
+                {
+                    "role": w.role,
+                    "record_id": w.ref.record_id,
+                    "type": w.ref.warc_type,
+                    "uri": w.ref.target_uri,
+                }
                 for w in visit.records
             ],
             "attempts": visit.attempts,
@@ -286,8 +346,11 @@ def _unreadable(exc: Exception) -> str:
 
 def _attempt(exchange: Exchange) -> dict[str, object]:
     entry: dict[str, object] = {
-        "role": exchange.role, "url": exchange.logical_url, "attempt": exchange.attempt,
-        "at": exchange.started_at.isoformat(), "status": exchange.status,
+        "role": exchange.role,
+        "url": exchange.logical_url,
+        "attempt": exchange.attempt,
+        "at": exchange.started_at.isoformat(),
+        "status": exchange.status,
     }
     if exchange.fetched_url != exchange.logical_url:
         entry["fetched_url"] = exchange.fetched_url

@@ -12,30 +12,28 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable, Sequence
-
-import httpx
-from sqlalchemy import Connection
 
 from archiver.config import Settings
+from archiver.core.status import OutcomeKind
 from archiver.errors import ArchiverError, LeaseLost, StoreError, WarcError
-from archiver.net.fetcher import utcnow
-from archiver.runs.observe import Observer, Visit, main_record
+from archiver.net.fetcher import Transport, utcnow
+from archiver.net.webhook import post_events
 from archiver.platforms.base import Purpose
-from archiver.warc.repair import Repair, repair_torn_files
+from archiver.runs.health import HealthMonitor
+from archiver.runs.observe import Observer, Visit, main_record
 from archiver.runs.runlock import RunLock
 from archiver.runs.session import open_run
-from archiver.core.status import OutcomeKind
-from archiver.store import Store
+from archiver.runs.window import run_windowed
+from archiver.store import Connection, Store
 from archiver.store.db import store_errors
-from archiver.runs.health import HealthMonitor
-from archiver.store.visits import KnownContent, Transition, hold_run, post_to_check, record_visit
 from archiver.store.posts import iso
 from archiver.store.runs import all_post_ids, due_post_ids, finish_run, post_statuses, start_run
-from archiver.net.webhook import post_events
-from archiver.runs.window import run_windowed
+from archiver.store.states import hold_run
+from archiver.store.visits import KnownContent, Transition, post_to_check, record_visit
+from archiver.warc.repair import Repair, repair_torn_files
 
 Progress = Callable[["CheckResult"], None]
 
@@ -66,8 +64,11 @@ class RecheckReport:
     @property
     def degraded(self) -> dict[str, str]:
         """The platforms degraded in this run, with the reason."""
-        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
-                if h.get("status") == "degraded"}
+        return {
+            name: str(h.get("reason") or "")
+            for name, h in self.platform_health.items()
+            if h.get("status") == "degraded"
+        }
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -83,9 +84,17 @@ class RecheckReport:
 class Rechecker:
     """Checks posts with one observer, for one run: each platform's health first (issue 11)."""
 
-    def __init__(self, settings: Settings, store: Store, observer: Observer, run_id: int | None,
-                 progress: Progress | None = None, worker_id: str | None = None,
-                 monitor: HealthMonitor | None = None, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        observer: Observer,
+        run_id: int | None,
+        progress: Progress | None = None,
+        worker_id: str | None = None,
+        monitor: HealthMonitor | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ):
         self.worker_id = worker_id
         self.settings = settings
         self.store = store
@@ -101,19 +110,29 @@ class Rechecker:
 
     async def check_all(self, post_ids: Iterable[int]) -> None:
         # Bounded fan-out: a window of tasks, not one task per post of a million.
-        await run_windowed((self._check(post_id) for post_id in post_ids), self.settings.concurrency * 4)
+        await run_windowed(
+            (self._check(post_id) for post_id in post_ids), self.settings.concurrency * 4
+        )
         if self._held_posts:
             await asyncio.to_thread(self._refresh_statuses)
         for platform, reason, observations in self._holds:
-            # The WARC says so too: observations written before the guard tripped are held by this record.
+            # The WARC says so too: this record holds the observations written before the guard
+            # tripped.
             await asyncio.to_thread(
-                self.observer.writer.write_metadata, f"urn:archiver:run:{self.run_id}:held:{platform}",
-                {"run": self.run_id, "platform": platform, "platform_degraded": reason,
-                 "held_observations": observations}, self.clock())
+                self.observer.writer.write_metadata,
+                f"urn:archiver:run:{self.run_id}:held:{platform}",
+                {
+                    "run": self.run_id,
+                    "platform": platform,
+                    "platform_degraded": reason,
+                    "held_observations": observations,
+                },
+                self.clock(),
+            )
         self.report.platform_health = self.monitor.as_json()
 
     def _refresh_statuses(self) -> None:
-        """Posts whose answers were held after the fact: their results say their state as it now is."""
+        """Posts whose answers were held after the fact: their results give their state as it is."""
         statuses = post_statuses(self.store, sorted(self._held_posts))
         for result in self.report.results:
             if result.post_id in statuses:
@@ -121,7 +140,7 @@ class Rechecker:
 
     async def _check(self, post_id: int) -> None:
         async with self._limit:
-            with self.store.engine.connect() as connection:
+            with self.store.reading() as connection:
                 target = post_to_check(connection, post_id)
             if target is None:
                 return
@@ -131,15 +150,23 @@ class Rechecker:
                 visit = await self.observer.visit(ref, Purpose.CHECK, held=held)
                 if _changed(visit, known):
                     # Edited: take everything again so the new version is archived in full.
-                    visit = _merge(visit, await self.observer.visit(ref, Purpose.CAPTURE, held=held))
+                    visit = _merge(
+                        visit, await self.observer.visit(ref, Purpose.CAPTURE, held=held)
+                    )
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.writing() as connection:
                     # Whether the platform is degraded is asked again now, not only before the
                     # visit: a guard may have tripped while this post was being fetched.
                     held = self.monitor.held_reason(ref.platform) or held
                     stored, outcome, transition = record_visit(
-                        connection, visit, "recheck", self.settings, run_id=self.run_id,
-                        lease_owner=self.worker_id, held=held)
+                        connection,
+                        visit,
+                        "recheck",
+                        self.settings,
+                        run_id=self.run_id,
+                        lease_owner=self.worker_id,
+                        held=held,
+                    )
                     transition = self._count(connection, ref.platform, visit, held, transition)
             except (WarcError, StoreError):
                 raise  # the disk or the database failed: stop the run, say why
@@ -155,16 +182,23 @@ class Rechecker:
         if self.progress:
             self.progress(result)
 
-
-    def _count(self, connection: Connection, platform: str, visit: Visit, held: str,
-               transition: Transition | None) -> Transition | None:
+    def _count(
+        self,
+        connection: Connection,
+        platform: str,
+        visit: Visit,
+        held: str,
+        transition: Transition | None,
+    ) -> Transition | None:
         """Count an answer for the platform's guards; when one trips, hold this run's gone-type
         answers of that platform (this one included) and drop the transitions they made."""
         health = self.monitor.of(platform)
         if held and visit.outcome.kind is OutcomeKind.GONE:
             health.held += 1
         main = visit.main_record.record_id if visit.main_record else None
-        tripped = self.monitor.after_check(platform, visit.outcome, visit.classification.anomaly, main)
+        tripped = self.monitor.after_check(
+            platform, visit.outcome, visit.classification.anomaly, main
+        )
         if not tripped or self.run_id is None:
             return transition
         observations, posts = hold_run(connection, self.run_id, platform, tripped, self.settings)
@@ -177,8 +211,13 @@ class Rechecker:
 
 def _changed(visit: Visit, known: KnownContent | None) -> bool:
     data = visit.data
-    return (visit.outcome.kind is OutcomeKind.ALIVE and data is not None and data.has_content()
-            and known is not None and known.edited_by(data))
+    return (
+        visit.outcome.kind is OutcomeKind.ALIVE
+        and data is not None
+        and data.has_content()
+        and known is not None
+        and known.edited_by(data)
+    )
 
 
 def _merge(check: Visit, capture: Visit) -> Visit:
@@ -199,7 +238,7 @@ async def recheck_async(
     store: Store,
     post_ids: Sequence[int] | None = None,
     check_all: bool = False,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Callable[[], datetime] = utcnow,
     progress: Progress | None = None,
     wait: bool = False,
@@ -235,15 +274,25 @@ async def recheck_async(
 
 def run_summary(report: RecheckReport) -> dict[str, object]:
     """What a run did, as the run's row keeps it (the report's header reads its health)."""
-    return {"outcomes": report.outcomes, "transitions": [t.as_json() for t in report.transitions],
-            "platform_health": report.platform_health}
+    return {
+        "outcomes": report.outcomes,
+        "transitions": [t.as_json() for t in report.transitions],
+        "platform_health": report.platform_health,
+    }
 
 
 def webhook_events(report: RecheckReport, at: datetime) -> list[dict[str, object]]:
     """What the webhook is told: each degraded platform, then each vanished or restored post."""
     events: list[dict[str, object]] = [
-        {"event": "platform_degraded", "platform": platform, "reason": reason, "run": report.run_id,
-         "at": iso(at)} for platform, reason in sorted(report.degraded.items())]
+        {
+            "event": "platform_degraded",
+            "platform": platform,
+            "reason": reason,
+            "run": report.run_id,
+            "at": iso(at),
+        }
+        for platform, reason in sorted(report.degraded.items())
+    ]
     events += [{"event": f"post.{t.after.value}", **t.as_json()} for t in report.transitions]
     return events
 

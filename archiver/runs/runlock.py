@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver.errors import RunLocked
@@ -37,7 +37,7 @@ class RunLock:
                     ) from None
                 time.sleep(poll)
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {datetime.now(timezone.utc).isoformat()}\n".encode())
+        os.write(fd, f"{os.getpid()} {datetime.now(UTC).isoformat()}\n".encode())
         self._fd = fd
 
     @staticmethod
@@ -54,7 +54,7 @@ class RunLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         self.acquire()
         return self
 

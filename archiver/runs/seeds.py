@@ -6,9 +6,10 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from archiver import platforms
+from archiver.core.pages import read_page
 from archiver.core.seedlist import SeedLine, read_seed_file  # noqa: F401 - where callers find them
 from archiver.errors import UnsupportedURL
-from archiver.core.pages import read_page
+
 
 def post_links(html: str, base_url: str) -> list[str]:
     """The posts a page embeds (each platform's embed markup and frames) or links to, first
@@ -16,7 +17,11 @@ def post_links(html: str, base_url: str) -> list[str]:
     page = read_page(html)
     found: list[str] = []
     seen: set[str] = set()
-    mentions = [*platforms.embedded_posts(page), *map(platforms.unwrap_embed, page.frames), *page.links]
+    mentions = [
+        *platforms.embedded_posts(page),
+        *map(platforms.unwrap_embed, page.frames),
+        *page.links,
+    ]
     for href in mentions:
         try:
             absolute = platforms.unwrap_embed(urljoin(base_url, href))

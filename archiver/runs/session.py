@@ -7,15 +7,13 @@ records its size and SHA-256 — the figure `archiver verify` checks later.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from datetime import datetime
-from typing import AsyncIterator, Callable
-
-import httpx
+from pathlib import Path
 
 from archiver.config import Settings
-from archiver.net.fetcher import Fetcher, utcnow
+from archiver.net.fetcher import Fetcher, Transport, utcnow
 from archiver.runs.observe import Observer
 from archiver.store import Store
 from archiver.store.visits import last_responses
@@ -41,15 +39,16 @@ def check_settings(settings: Settings) -> None:
 async def open_run(
     settings: Settings,
     store: Store,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Callable[[], datetime] = utcnow,
     writer: WarcWriter | None = None,
 ) -> AsyncIterator[Observer]:
     object_store(store)  # a bad ARCHIVER_WARC_STORE is refused before anything is fetched
     writer = writer or WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock)
+
     def lookup(uris: list[str]):
         # Called from worker threads: a connection of its own each time (not thread-safe).
-        with store.engine.connect() as connection:
+        with store.reading() as connection:
             return last_responses(connection, uris)
 
     try:

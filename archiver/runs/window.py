@@ -11,7 +11,7 @@ nobody read, and the first error is raised.
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Iterable
+from collections.abc import Awaitable, Iterable
 
 
 async def run_windowed(jobs: Iterable[Awaitable[object]], window: int) -> None:

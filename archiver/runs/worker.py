@@ -16,21 +16,19 @@ import asyncio
 import os
 import re
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
-
-import httpx
 
 from archiver.config import Settings
 from archiver.errors import InputError
-from archiver.net.fetcher import utcnow
+from archiver.net.fetcher import Transport, utcnow
 from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, notify, run_summary
-from archiver.store.runs import claim, due_count, finish_run, start_run
-from archiver.warc.repair import repair_torn_files
 from archiver.runs.session import open_run
 from archiver.store import Store
+from archiver.store.runs import claim, due_count, finish_run, start_run
 from archiver.store.visits import Transition
+from archiver.warc.repair import repair_torn_files
 from archiver.warc.writer import WarcWriter
 
 _WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -63,13 +61,21 @@ class WorkerReport:
         return sum(1 for r in self.results if r.outcome != "skipped")
 
     def as_json(self) -> dict[str, object]:
-        return {"worker": self.worker_id, "claimed": self.claimed, "checked": self.checked,
-                "transitions": [t.as_json() for t in self.transitions], "platform_health": self.platform_health}
+        return {
+            "worker": self.worker_id,
+            "claimed": self.claimed,
+            "checked": self.checked,
+            "transitions": [t.as_json() for t in self.transitions],
+            "platform_health": self.platform_health,
+        }
 
     @property
     def degraded(self) -> dict[str, str]:
-        return {name: str(h.get("reason") or "") for name, h in self.platform_health.items()
-                if h.get("status") == "degraded"}
+        return {
+            name: str(h.get("reason") or "")
+            for name, h in self.platform_health.items()
+            if h.get("status") == "degraded"
+        }
 
     def add_batch(self, batch: RecheckReport) -> None:
         self.results.extend(batch.results)
@@ -85,7 +91,7 @@ async def run_worker(
     store: Store,
     worker_id: str,
     once: bool = False,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Callable[[], datetime] = utcnow,
     stop: asyncio.Event | None = None,
     progress: Callable[[CheckResult], None] | None = None,
@@ -94,20 +100,34 @@ async def run_worker(
     check_worker_id(worker_id)
     report = WorkerReport(worker_id)
     await asyncio.to_thread(repair_torn_files, store)
-    writer = WarcWriter(store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock, tag=worker_id)
-    async with open_run(settings, store, transport=transport, clock=clock, writer=writer) as observer:
+    writer = WarcWriter(
+        store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock, tag=worker_id
+    )
+    async with open_run(
+        settings, store, transport=transport, clock=clock, writer=writer
+    ) as observer:
         while stop is None or not stop.is_set():
             now = clock()
-            ids = await asyncio.to_thread(claim, store, worker_id, now, settings.worker_batch, settings.lease_seconds)
+            ids = await asyncio.to_thread(
+                claim, store, worker_id, now, settings.worker_batch, settings.lease_seconds
+            )
             if ids:
                 report.claimed += len(ids)
                 # Each batch is a run of its own: its platforms' controls are checked first, and
                 # its guards count its answers (issue 11).
                 run_id = await asyncio.to_thread(start_run, store, "worker", now)
-                checker = Rechecker(settings, store, observer, run_id, progress, worker_id=worker_id, clock=clock)
+                checker = Rechecker(
+                    settings, store, observer, run_id, progress, worker_id=worker_id, clock=clock
+                )
                 await checker.check_all(ids)
-                await asyncio.to_thread(finish_run, store, run_id, clock(), len(checker.report.results),
-                                        run_summary(checker.report))
+                await asyncio.to_thread(
+                    finish_run,
+                    store,
+                    run_id,
+                    clock(),
+                    len(checker.report.results),
+                    run_summary(checker.report),
+                )
                 report.add_batch(checker.report)
                 if settings.webhook_url:
                     report.webhook_errors += await notify(settings.webhook_url, checker.report)
@@ -124,5 +144,5 @@ async def _pause(seconds: float, stop: asyncio.Event | None) -> None:
         return
     try:
         await asyncio.wait_for(stop.wait(), seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass

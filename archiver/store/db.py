@@ -8,9 +8,9 @@ locked". Migrations (Alembic, in ``migrations/``) are applied on first use.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -27,11 +27,19 @@ BUSY_TIMEOUT_MS = 30_000
 
 @contextmanager
 def store_errors() -> Iterator[None]:
-    """Database failures (disk full, a lock held too long, a broken file) as one clear StoreError."""
+    """Database failures (disk full, a lock held too long, a broken file) as one StoreError."""
     try:
         yield
     except OperationalError as exc:
         raise StoreError(f"the database could not be written: {exc.orig or exc}") from exc
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """What went wrong, if ``exc`` is a database failure no `store_errors` block caught
+    (for the command line's last-resort message); None for any other exception."""
+    if isinstance(exc, SQLAlchemyError):
+        return f"the database failed: {getattr(exc, 'orig', None) or exc}"
+    return None
 
 
 def _safe(url: str) -> str:
@@ -40,7 +48,7 @@ def _safe(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is shown as a kind only
+    except Exception:
         return url.split(":", 1)[0] + ":…"
 
 
@@ -62,7 +70,9 @@ def alembic_config(url: str) -> Config:
 
 def make_engine(url: str, readonly: bool = False) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
@@ -148,12 +158,16 @@ class Store:
         if self.is_sqlite:
             db_path = Path(self.url.split("sqlite:///", 1)[1])
             if not db_path.exists():
-                raise StoreError(f"no archive at {home}: {db_path.name} is not there "
-                                 "(give the archive with --home or ARCHIVER_HOME)")
+                raise StoreError(
+                    f"no archive at {home}: {db_path.name} is not there "
+                    "(give the archive with --home or ARCHIVER_HOME)"
+                )
             # mode=ro opens without writing; immutable=1 also when the directory is read-only and
             # SQLite cannot make the -shm file a WAL database wants (read-only media).
-            candidates = [f"sqlite:///file:{db_path}?mode=ro&uri=true",
-                          f"sqlite:///file:{db_path}?mode=ro&immutable=1&uri=true"]
+            candidates = [
+                f"sqlite:///file:{db_path}?mode=ro&uri=true",
+                f"sqlite:///file:{db_path}?mode=ro&immutable=1&uri=true",
+            ]
         else:
             candidates = [self.url]
         last: Exception | None = None
@@ -163,8 +177,10 @@ class Store:
                 if not inspect(self.engine).has_table("alembic_version"):
                     raise StoreError(f"no archive at {home}: the database holds no archive")
                 if self._behind():
-                    raise StoreError(f"the archive at {home} was written by an older archiver; open it once "
-                                     "with a writing command (or archiver db upgrade) on a writable copy")
+                    raise StoreError(
+                        f"the archive at {home} was written by an older archiver; open it once "
+                        "with a writing command (or archiver db upgrade) on a writable copy"
+                    )
                 return
             except SQLAlchemyError as exc:
                 last = exc
@@ -189,8 +205,10 @@ class Store:
         known = {script.revision for script in scripts.walk_revisions()}
         if current is not None and current not in known:
             # Issue 12: a newer archiver wrote this archive; its schema is not one we know.
-            raise StoreError(f"this archive was written by a newer archiver (database revision {current}); "
-                             f"upgrade archiver to read it")
+            raise StoreError(
+                f"this archive was written by a newer archiver (database revision {current}); "
+                f"upgrade archiver to read it"
+            )
         return current != head
 
     def session(self, write: bool = False) -> Session:
@@ -203,14 +221,27 @@ class Store:
         return session
 
     @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A plain connection for reads, of its own (connections are not shared between
+        threads)."""
+        with self.engine.connect() as connection:
+            yield connection
+
+    def upgrade(self) -> None:
+        """Apply any pending database migrations."""
+        upgrade(self.url, self.engine)
+
+    @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A plain connection in a write transaction (IMMEDIATE on SQLite), committed on
         a normal exit and rolled back on an exception. For the per-post writes of a run,
         which need no ORM session."""
         options = {"sqlite_begin": "IMMEDIATE"} if self.is_sqlite else {}
-        with self.engine.connect().execution_options(**options) as connection:
-            with connection.begin():
-                yield connection
+        with (
+            self.engine.connect().execution_options(**options) as connection,
+            connection.begin(),
+        ):
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -218,4 +249,3 @@ class Store:
     @property
     def warc_dir(self) -> Path:
         return self.settings.home / "warcs"
-

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
@@ -15,7 +15,9 @@ from archiver.store.models import Observation, Post, WarcFile, WarcRecord
 def sealed_and_named(store: Store) -> tuple[set[str], set[str]]:
     """Files sealed (SHA-256 recorded), and files the database names records in."""
     with store.session() as session:
-        sealed = {f.name for f in session.exec(select(WarcFile).where(col(WarcFile.sha256).is_not(None)))}
+        sealed = {
+            f.name for f in session.exec(select(WarcFile).where(col(WarcFile.sha256).is_not(None)))
+        }
         named = set(session.exec(select(WarcRecord.warc_file).distinct()))
     return sealed, named
 
@@ -30,7 +32,9 @@ def files_and_records(store: Store) -> tuple[dict[str, WarcFile], dict[str, list
     with store.session() as session:
         files = {f.name: f for f in session.exec(select(WarcFile))}
         records: dict[str, list[WarcRecord]] = defaultdict(list)
-        for rec in session.exec(select(WarcRecord).order_by(col(WarcRecord.warc_file), col(WarcRecord.offset))):
+        for rec in session.exec(
+            select(WarcRecord).order_by(col(WarcRecord.warc_file), col(WarcRecord.offset))
+        ):
             records[rec.warc_file].append(rec)
     return files, records
 
@@ -39,11 +43,11 @@ def seal(store: Store, name: str, size: int, digest: Callable[[], str]) -> WarcF
     """Record a finished file's size and SHA-256 (``digest`` computes it) unless it was sealed
     before; a file that changed since it was sealed is left for verify. The row, or None."""
     with store.session(write=True) as session:
-        row = session.get(WarcFile, name) or WarcFile(name=name, created_at=datetime.now(timezone.utc))
+        row = session.get(WarcFile, name) or WarcFile(name=name, created_at=datetime.now(UTC))
         if row.sha256 and row.size != size:
             return None
         if not row.sha256:
-            row.size, row.sha256, row.closed_at = size, digest(), datetime.now(timezone.utc)
+            row.size, row.sha256, row.closed_at = size, digest(), datetime.now(UTC)
             session.add(row)
             session.commit()  # the hash is on record before the file leaves
         return row
@@ -58,7 +62,9 @@ def set_location(store: Store, name: str, location: str) -> None:
             session.commit()
 
 
-def posts_and_records(store: Store, post_ids: Iterable[int] | None) -> list[tuple[Post, list[WarcRecord]]]:
+def posts_and_records(
+    store: Store, post_ids: Iterable[int] | None
+) -> list[tuple[Post, list[WarcRecord]]]:
     """Posts (all, or some) with every record written for them, in id order."""
     with store.session() as session:
         query = select(Post).order_by(col(Post.id))
@@ -66,9 +72,14 @@ def posts_and_records(store: Store, post_ids: Iterable[int] | None) -> list[tupl
             query = query.where(col(Post.id).in_(list(post_ids)))
         found = []
         for post in session.exec(query):
-            records = list(session.exec(
-                select(WarcRecord).join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
-                .where(Observation.post_id == post.id).order_by(col(WarcRecord.id))))
+            records = list(
+                session.exec(
+                    select(WarcRecord)
+                    .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
+                    .where(Observation.post_id == post.id)
+                    .order_by(col(WarcRecord.id))
+                )
+            )
             found.append((post, records))
     return found
 
@@ -79,16 +90,27 @@ def responses_of(store: Store, uris: Iterable[str]) -> list[WarcRecord]:
     if not uris:
         return []
     with store.session() as session:
-        return list(session.exec(select(WarcRecord).where(
-            col(WarcRecord.target_uri).in_(uris), WarcRecord.warc_type == "response")))
+        return list(
+            session.exec(
+                select(WarcRecord).where(
+                    col(WarcRecord.target_uri).in_(uris), WarcRecord.warc_type == "response"
+                )
+            )
+        )
 
 
 def media_records(store: Store, post_id: int | None) -> list[WarcRecord]:
     """Full responses of a post's media, newest first."""
     with store.session() as session:
-        return list(session.exec(
-            select(WarcRecord)
-            .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
-            .where(Observation.post_id == post_id, col(WarcRecord.role).startswith("media:"),
-                   WarcRecord.warc_type == "response")
-            .order_by(col(WarcRecord.id).desc())))
+        return list(
+            session.exec(
+                select(WarcRecord)
+                .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
+                .where(
+                    Observation.post_id == post_id,
+                    col(WarcRecord.role).startswith("media:"),
+                    WarcRecord.warc_type == "response",
+                )
+                .order_by(col(WarcRecord.id).desc())
+            )
+        )

@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
-
 from enum import Enum
 
 from sqlalchemy import Boolean, Column, Index, String, Text, UniqueConstraint
@@ -50,60 +48,62 @@ class Post(SQLModel, table=True):
         Index("ix_post_status", "status"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
     post_key: str = Field(max_length=2048)
     url: str = Field(max_length=4096)
     source_url: str = Field(default="", max_length=4096)
-    author: Optional[str] = Field(default=None, max_length=256)
-    author_name: Optional[str] = Field(default=None, max_length=512)
-    text: Optional[str] = Field(default=None, sa_column=Column(Text))
-    created_at: Optional[datetime] = None
-    lang: Optional[str] = Field(default=None, max_length=32)
+    author: str | None = Field(default=None, max_length=256)
+    author_name: str | None = Field(default=None, max_length=512)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime | None = None
+    lang: str | None = Field(default=None, max_length=32)
     media_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
-    quoted_id: Optional[str] = Field(default=None, max_length=64)
-    reply_to_id: Optional[str] = Field(default=None, max_length=64)
-    content_hash: Optional[str] = Field(default=None, max_length=64)
-    first_captured_at: Optional[datetime] = None
-    last_captured_at: Optional[datetime] = None
-    last_checked_at: Optional[datetime] = None
-    next_check_at: Optional[datetime] = None
+    quoted_id: str | None = Field(default=None, max_length=64)
+    reply_to_id: str | None = Field(default=None, max_length=64)
+    content_hash: str | None = Field(default=None, max_length=64)
+    first_captured_at: datetime | None = None
+    last_captured_at: datetime | None = None
+    last_checked_at: datetime | None = None
+    next_check_at: datetime | None = None
     checks_done: int = Field(default=0)
     status: PostState = Field(
         default=PostState.UNKNOWN,
         sa_column=Column(EnumText(PostState, 16), nullable=False, default=PostState.UNKNOWN.value),
     )
-    vanish_reason: Optional[VanishReason] = Field(
+    vanish_reason: VanishReason | None = Field(
         default=None, sa_column=Column(EnumText(VanishReason, 32), nullable=True)
     )
-    last_seen_alive_at: Optional[datetime] = None
-    first_seen_gone_at: Optional[datetime] = None
-    vanished_at: Optional[datetime] = None
+    last_seen_alive_at: datetime | None = None
+    first_seen_gone_at: datetime | None = None
+    vanished_at: datetime | None = None
     # A worker's claim on a due post (archiver worker): who, and until when. An expired
     # lease is free again, so a worker that dies loses nothing.
-    lease_owner: Optional[str] = Field(default=None, max_length=64)
-    lease_until: Optional[datetime] = None
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
 
 
 class Observation(SQLModel, table=True):
     __tablename__ = "observation"
     __table_args__ = (Index("ix_observation_post_time", "post_id", "observed_at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id")
     observed_at: datetime
     trigger: str = Field(max_length=16)  # capture | recheck
     outcome: Outcome = Field(sa_column=Column(EnumText(Outcome, 32), nullable=False))
     evidence_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     statuses_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
-    content_hash: Optional[str] = Field(default=None, max_length=64)
+    content_hash: str | None = Field(default=None, max_length=64)
     # The post's main response record (syndication JSON, or the page): what `captures` cites.
-    main_record_id: Optional[int] = Field(default=None)
-    run_id: Optional[int] = Field(default=None, foreign_key="run.id")
+    main_record_id: int | None = Field(default=None)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
     # Made while the platform was degraded (failed controls, a mass of "gone" in one run, answers
     # of no known shape): kept as evidence, never counted towards suspect or vanished.
-    held: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False,
-                                                       server_default=sa_false()))
+    held: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, default=False, server_default=sa_false()),
+    )
 
 
 class WarcRecord(SQLModel, table=True):
@@ -113,8 +113,8 @@ class WarcRecord(SQLModel, table=True):
         Index("ix_warc_record_observation", "observation_id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    observation_id: Optional[int] = Field(default=None, foreign_key="observation.id")
+    id: int | None = Field(default=None, primary_key=True)
+    observation_id: int | None = Field(default=None, foreign_key="observation.id")
     role: str = Field(max_length=64)
     warc_type: str = Field(max_length=16)
     record_id: str = Field(max_length=64)
@@ -122,9 +122,9 @@ class WarcRecord(SQLModel, table=True):
     warc_file: str = Field(max_length=255)
     offset: int
     length: int
-    payload_digest: Optional[str] = Field(default=None, max_length=64)
-    block_digest: Optional[str] = Field(default=None, max_length=64)
-    http_status: Optional[int] = None
+    payload_digest: str | None = Field(default=None, max_length=64)
+    block_digest: str | None = Field(default=None, max_length=64)
+    http_status: int | None = None
     recorded_at: datetime
 
 
@@ -133,19 +133,34 @@ class WarcFile(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=255)
     created_at: datetime
-    closed_at: Optional[datetime] = None
-    size: Optional[int] = None
-    sha256: Optional[str] = Field(default=None, max_length=64)
+    closed_at: datetime | None = None
+    size: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
     # Where the sealed file lives when not on local disk (an s3:// URL), else None.
-    location: Optional[str] = Field(default=None, max_length=1024)
+    location: str | None = Field(default=None, max_length=1024)
 
 
 class Run(SQLModel, table=True):
     __tablename__ = "run"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # capture | recheck | worker | controls
     started_at: datetime
-    finished_at: Optional[datetime] = None
+    finished_at: datetime | None = None
     checked: int = Field(default=0)
     summary_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+def row_id(row: Post | Observation | WarcRecord | Run) -> int:
+    """The id of a stored row. SQLModel declares ids Optional because a new row has none
+    until it is flushed; a row read from the database always has one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} row has not been stored yet")
+    return row.id
+
+
+# The tables, for the plain-SQL statements of the hot paths (`visits`, `states`).
+POSTS, OBSERVATIONS, RECORDS, FILES = (
+    SQLModel.metadata.tables[str(model.__tablename__)]
+    for model in (Post, Observation, WarcRecord, WarcFile)
+)

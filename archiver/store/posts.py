@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -11,7 +11,7 @@ from archiver.core.status import Outcome, PostState
 from archiver.errors import InputError, UnsupportedURL
 from archiver.platforms import recognise
 from archiver.platforms.base import PostRef
-from archiver.store.models import Observation, Post, WarcRecord
+from archiver.store.models import Observation, Post, WarcRecord, row_id
 
 
 def get_post_by_ref(session: Session, ref: PostRef) -> Post | None:
@@ -27,11 +27,16 @@ def find_post(session: Session, text: str) -> Post | None:
         return session.get(Post, int(text))
     if "://" not in text and ":" in text:
         platform, key = text.split(":", 1)
-        found = session.exec(select(Post).where(Post.platform == platform, Post.post_key == key)).first()
+        found = session.exec(
+            select(Post).where(Post.platform == platform, Post.post_key == key)
+        ).first()
         if found is None and key and ":" not in key:
             # ``platform:123``: the platform's own id, as `show --json` prints it in ``post_id``.
-            found = session.exec(select(Post).where(
-                Post.platform == platform, col(Post.post_key).endswith(":" + key)).order_by(col(Post.id))).first()
+            found = session.exec(
+                select(Post)
+                .where(Post.platform == platform, col(Post.post_key).endswith(":" + key))
+                .order_by(col(Post.id))
+            ).first()
         return found
     try:
         ref = recognise(text)
@@ -41,18 +46,22 @@ def find_post(session: Session, text: str) -> Post | None:
 
 
 def post_ids_of(session: Session, texts: Iterable[str]) -> list[int]:
-    """Internal ids of the posts named (by id, URL or ``platform:key``); InputError for one not archived."""
+    """Internal ids of the posts named (by id, URL or ``platform:key``); InputError if unknown."""
     ids = []
     for text in texts:
         found = find_post(session, text)
         if found is None:
             raise InputError(f"no such post in the archive: {text}")
-        ids.append(found.id)
+        ids.append(row_id(found))
     return ids
 
 
-def iter_posts(session: Session, status: PostState | None = None, platform: str | None = None,
-               batch: int = 1000) -> Iterator[Post]:
+def iter_posts(
+    session: Session,
+    status: PostState | None = None,
+    platform: str | None = None,
+    batch: int = 1000,
+) -> Iterator[Post]:
     """Posts in id order, fetched in batches so memory stays flat."""
     last = 0
     while True:
@@ -65,22 +74,29 @@ def iter_posts(session: Session, status: PostState | None = None, platform: str 
         if not rows:
             return
         yield from rows
-        last = rows[-1].id
+        last = row_id(rows[-1])
 
 
 def observations_of(session: Session, post_id: int) -> list[Observation]:
-    return list(session.exec(
-        select(Observation).where(Observation.post_id == post_id).order_by(col(Observation.observed_at), col(Observation.id))
-    ))
+    return list(
+        session.exec(
+            select(Observation)
+            .where(Observation.post_id == post_id)
+            .order_by(col(Observation.observed_at), col(Observation.id))
+        )
+    )
 
 
 def captures_of(session: Session, post_id: int) -> list[tuple[Observation, WarcRecord]]:
     """The archived versions: observations that saw the post and hold its main response in full."""
     rows = session.exec(
         select(Observation, WarcRecord)
-        .join(WarcRecord, WarcRecord.id == Observation.main_record_id)
-        .where(Observation.post_id == post_id, WarcRecord.warc_type == "response",
-               col(Observation.outcome).in_([Outcome.ALIVE, Outcome.EDITED]))
+        .join(WarcRecord, col(WarcRecord.id) == col(Observation.main_record_id))
+        .where(
+            Observation.post_id == post_id,
+            WarcRecord.warc_type == "response",
+            col(Observation.outcome).in_([Outcome.ALIVE, Outcome.EDITED]),
+        )
         .order_by(col(Observation.observed_at))
     )
     return list(rows)
@@ -94,17 +110,21 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def status_counts(session: Session) -> dict[str, int]:
     rows = session.exec(select(Post.status, func.count()).group_by(Post.status))
-    return {state.value: n for state, n in rows}
+    return {PostState(state).value: n for state, n in rows}
 
 
 def records_of(session: Session, observation_id: int | None) -> list[WarcRecord]:
     """The WARC records an observation wrote, in the order written."""
-    return list(session.exec(
-        select(WarcRecord).where(WarcRecord.observation_id == observation_id).order_by(col(WarcRecord.id))))
-
+    return list(
+        session.exec(
+            select(WarcRecord)
+            .where(WarcRecord.observation_id == observation_id)
+            .order_by(col(WarcRecord.id))
+        )
+    )

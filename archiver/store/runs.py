@@ -15,7 +15,9 @@ from archiver.store.models import Post, Run
 def due_post_ids(store: Store, now: datetime, limit: int | None = None) -> list[int]:
     """Ids of posts whose next check is due, oldest due first (uses ix_post_due)."""
     with store.session() as session:
-        query = select(Post.id).where(col(Post.next_check_at) <= now).order_by(col(Post.next_check_at))
+        query = (
+            select(Post.id).where(col(Post.next_check_at) <= now).order_by(col(Post.next_check_at))
+        )
         if limit:
             query = query.limit(limit)
         return [i for i in session.exec(query) if i is not None]
@@ -29,10 +31,14 @@ def all_post_ids(store: Store) -> list[int]:
 def due_count(store: Store, now: datetime) -> int:
     """Posts due now, leased or not (a worker with --once waits for others' leases)."""
     with store.session() as session:
-        return session.exec(select(func.count()).select_from(Post).where(col(Post.next_check_at) <= now)).one()
+        return session.exec(
+            select(func.count()).select_from(Post).where(col(Post.next_check_at) <= now)
+        ).one()
 
 
-def claim(store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float) -> list[int]:
+def claim(
+    store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float
+) -> list[int]:
     """Lease up to ``limit`` due posts that no live lease holds; their ids.
 
     On PostgreSQL the candidates are picked with ``SELECT … FOR UPDATE SKIP LOCKED``, so two
@@ -40,13 +46,20 @@ def claim(store: Store, worker_id: str, now: datetime, limit: int, lease_seconds
     runs in an IMMEDIATE transaction, which serialises claims.
     """
     free = or_(col(Post.lease_until).is_(None), col(Post.lease_until) < now)
-    candidates = (select(Post.id).where(col(Post.next_check_at) <= now, free)
-                  .order_by(col(Post.next_check_at)).limit(limit))
+    candidates = (
+        select(Post.id)
+        .where(col(Post.next_check_at) <= now, free)
+        .order_by(col(Post.next_check_at))
+        .limit(limit)
+    )
     if not store.is_sqlite:
         candidates = candidates.with_for_update(skip_locked=True)
-    statement = (update(Post).where(col(Post.id).in_(candidates))
-                 .values(lease_owner=worker_id, lease_until=now + timedelta(seconds=lease_seconds))
-                 .returning(Post.id))
+    statement = (
+        update(Post)
+        .where(col(Post.id).in_(candidates))
+        .values(lease_owner=worker_id, lease_until=now + timedelta(seconds=lease_seconds))
+        .returning(col(Post.id))
+    )
     with store.session(write=True) as session:
         ids = [row[0] for row in session.execute(statement)]
         session.commit()
@@ -55,8 +68,11 @@ def claim(store: Store, worker_id: str, now: datetime, limit: int, lease_seconds
 
 def post_statuses(store: Store, post_ids: list[int]) -> dict[int, str]:
     with store.session() as session:
-        return {post.id: post.status.value for post in session.exec(
-            select(Post).where(col(Post.id).in_(sorted(post_ids)))) if post.id is not None}
+        return {
+            post.id: post.status.value
+            for post in session.exec(select(Post).where(col(Post.id).in_(sorted(post_ids))))
+            if post.id is not None
+        }
 
 
 def start_run(store: Store, kind: str, at: datetime) -> int:
@@ -68,7 +84,9 @@ def start_run(store: Store, kind: str, at: datetime) -> int:
         return run.id
 
 
-def finish_run(store: Store, run_id: int | None, at: datetime, checked: int, summary: dict[str, object]) -> None:
+def finish_run(
+    store: Store, run_id: int | None, at: datetime, checked: int, summary: dict[str, object]
+) -> None:
     """Record what a run did (its platforms' health included: the report's header reads it)."""
     with store.session(write=True) as session:
         run = session.get(Run, run_id)
@@ -81,21 +99,36 @@ def finish_run(store: Store, run_id: int | None, at: datetime, checked: int, sum
         session.commit()
 
 
-def record_run(store: Store, kind: str, started: datetime, finished: datetime, checked: int,
-               summary: dict[str, object]) -> int | None:
+def record_run(
+    store: Store,
+    kind: str,
+    started: datetime,
+    finished: datetime,
+    checked: int,
+    summary: dict[str, object],
+) -> int | None:
     """A run recorded whole once it is over (``archiver controls``)."""
     with store.session(write=True) as session:
-        run = Run(kind=kind, started_at=started, finished_at=finished, checked=checked,
-                  summary_json=json.dumps(summary))
+        run = Run(
+            kind=kind,
+            started_at=started,
+            finished_at=finished,
+            checked=checked,
+            summary_json=json.dumps(summary),
+        )
         session.add(run)
         session.commit()
         return run.id
 
 
-def degraded_runs(store: Store, since: datetime | None, until: datetime | None) -> list[tuple[Run, dict]]:
+def degraded_runs(
+    store: Store, since: datetime | None, until: datetime | None
+) -> list[tuple[Run, dict]]:
     """Runs that found a platform degraded, with their recorded platform health."""
     with store.session() as session:
-        query = select(Run).where(col(Run.summary_json).contains('"degraded"')).order_by(col(Run.id))
+        query = (
+            select(Run).where(col(Run.summary_json).contains('"degraded"')).order_by(col(Run.id))
+        )
         if since:
             query = query.where(col(Run.started_at) >= since)
         if until:

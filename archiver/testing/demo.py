@@ -19,7 +19,12 @@ import time
 from pathlib import Path
 
 from archiver.testing.simulator.catalog import (
-    BLOG_URL, FB_POST, FB_STATEMENT_1, FB_VIDEO, TWEET_FORMER_PRESIDENT, demo_simulator,
+    BLOG_URL,
+    FB_POST,
+    FB_STATEMENT_1,
+    FB_VIDEO,
+    TWEET_FORMER_PRESIDENT,
+    demo_simulator,
 )
 
 HOME = Path("demo-archive")
@@ -42,32 +47,58 @@ def main() -> None:
         shutil.rmtree(HOME)
     with demo_simulator(retry_after=3600) as sim:
         env = dict(os.environ)
-        env.update({
-            "ARCHIVER_HOME": str(HOME),
-            "ARCHIVER_URL_REWRITE": sim.rewrite_spec(),
-            "ARCHIVER_POLITENESS_DELAY": "0",
-            "ARCHIVER_CONFIRM_INTERVAL": str(CONFIRM_INTERVAL),
-            "ARCHIVER_MAX_RETRY_WAIT": "5",
-        })
-        say("archiver demo. Every post below is SIMULATED (made-up ids and texts), served by the bundled")
-        say(f"simulator on {sim.base_url}; ARCHIVER_URL_REWRITE sends archiver's requests for x.com,")
+        env.update(
+            {
+                "ARCHIVER_HOME": str(HOME),
+                "ARCHIVER_URL_REWRITE": sim.rewrite_spec(),
+                "ARCHIVER_POLITENESS_DELAY": "0",
+                "ARCHIVER_CONFIRM_INTERVAL": str(CONFIRM_INTERVAL),
+                "ARCHIVER_MAX_RETRY_WAIT": "5",
+            }
+        )
+        say(
+            "archiver demo. Every post below is SIMULATED (made-up ids and texts), served by the "
+            "bundled"
+        )
+        say(
+            f"simulator on {sim.base_url}; ARCHIVER_URL_REWRITE sends archiver's requests for "
+            "x.com,"
+        )
         say("facebook.com and the rest there, so nothing leaves this machine.")
         say()
-        say("1. March 2022: a blog post on Mongolia's reactions to the invasion of Ukraine cites tweets and")
-        say("   Facebook posts of the Russian Embassy in Mongolia and others. Capture the page and all it cites:")
+        say(
+            "1. March 2022: a blog post on Mongolia's reactions to the invasion of Ukraine cites "
+            "tweets and"
+        )
+        say(
+            "   Facebook posts of the Russian Embassy in Mongolia and others. Capture the page and "
+            "all it cites:"
+        )
         run(env, "capture", "--from-page", BLOG_URL)
         run(env, "list")
 
-        say("2. Days later: the embassy deletes its Facebook post and removes its first Facebook statement.")
-        say("   Meanwhile the former president's tweet sits behind a rate limit, and the demonstration video")
+        say(
+            "2. Days later: the embassy deletes its Facebook post and removes its first Facebook "
+            "statement."
+        )
+        say(
+            "   Meanwhile the former president's tweet sits behind a rate limit, and the "
+            "demonstration video"
+        )
         say("   behind Facebook's login wall.")
         sim.set_state(f"facebook:post:{FB_POST}", "deleted")
         sim.set_state(f"facebook:post:{FB_STATEMENT_1}", "deleted")
         sim.set_state(f"twitter:{TWEET_FORMER_PRESIDENT}", "rate_limited")
         sim.set_state(f"facebook:video:{FB_VIDEO}", "login_wall")
         say()
-        say("3. Recheck. One look is never enough: a post is flagged vanished only after two gone-type")
-        say(f"   observations at least ARCHIVER_CONFIRM_INTERVAL apart (shortened to {CONFIRM_INTERVAL}s for the")
+        say(
+            "3. Recheck. One look is never enough: a post is flagged vanished only after two "
+            "gone-type"
+        )
+        say(
+            "   observations at least ARCHIVER_CONFIRM_INTERVAL apart (shortened to "
+            f"{CONFIRM_INTERVAL}s for the"
+        )
         say("   demo; the default is one hour). Rate limits and login walls never count.")
         run(env, "recheck", "--all")
         time.sleep(CONFIRM_INTERVAL + 0.5)
@@ -76,11 +107,20 @@ def main() -> None:
 
         say("4. The deleted post, as archived before it went: its text, and the evidence timeline.")
         run(env, "show", f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}")
-        say("The rate-limited tweet and the login-walled video are 'unknown', not vanished: nothing we saw")
-        say("says they are gone, so nothing is claimed. The rate limit also made archiver leave that host")
+        say(
+            "The rate-limited tweet and the login-walled video are 'unknown', not vanished: "
+            "nothing we saw"
+        )
+        say(
+            "says they are gone, so nothing is claimed. The rate limit also made archiver leave "
+            "that host"
+        )
         say("alone for the rest of the run, so tweets checked after it are 'unknown' too, for now.")
         say()
-        say("   Later the rate limit lifts and the login wall goes. The next check finds those posts alive;")
+        say(
+            "   Later the rate limit lifts and the login wall goes. The next check finds those "
+            "posts alive;"
+        )
         say("   at no point were they flagged:")
         sim.set_state(f"twitter:{TWEET_FORMER_PRESIDENT}", "live")
         sim.set_state(f"facebook:video:{FB_VIDEO}", "live")
@@ -94,8 +134,14 @@ def main() -> None:
         say("6. And a check that nothing in the archive changed since it was written:")
         run(env, "verify")
     say("Where things are:")
-    say(f"  {HOME / 'deletion-report.html'}  open it in any browser; it loads nothing from the network")
-    say(f"  {HOME / 'demo.wacz'}  open it at https://replayweb.page (choose the file; it stays on your machine)")
+    say(
+        f"  {HOME / 'deletion-report.html'}  open it in any browser; it loads nothing from the "
+        "network"
+    )
+    say(
+        f"  {HOME / 'demo.wacz'}  open it at https://replayweb.page (choose the file; it stays on "
+        "your machine)"
+    )
     say(f"  {HOME / 'warcs'}/  the WARC files, readable by warcio, pywb and any WARC tool")
     say(f"  {HOME / 'archiver.db'}  the SQLite database")
 

@@ -7,6 +7,7 @@ records a finished file's size and SHA-256 and, with an object store, uploads it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def seal_files(store: Store, names: list[str]) -> None:
         path = store.warc_dir / name
         if not path.exists():
             continue
-        row = seal(store, name, path.stat().st_size, lambda p=path: file_sha256(p))
+        row = seal(store, name, path.stat().st_size, functools.partial(file_sha256, path))
         if row is None or objects is None or row.sha256 is None:
             continue  # changed after it was sealed: that is for verify to report, not to re-seal
         objects.upload(path, row.sha256)

@@ -26,7 +26,7 @@ class ObjectStore:
     prefix: str
 
     @classmethod
-    def parse(cls, url: str) -> "ObjectStore":
+    def parse(cls, url: str) -> ObjectStore:
         parts = urlsplit(url)
         if parts.scheme != "s3" or not parts.netloc:
             raise InputError(f"ARCHIVER_WARC_STORE {url!r} is not s3://bucket/prefix")
@@ -42,7 +42,9 @@ class ObjectStore:
         try:
             import boto3
         except ImportError:
-            raise InputError("ARCHIVER_WARC_STORE needs boto3: pip install 'archiver[s3]'") from None
+            raise InputError(
+                "ARCHIVER_WARC_STORE needs boto3: pip install 'archiver[s3]'"
+            ) from None
         return boto3.client("s3")
 
     def upload(self, path: Path, sha256: str) -> None:
@@ -51,12 +53,19 @@ class ObjectStore:
 
         client = self._client()
         try:
-            client.upload_file(str(path), self.bucket, self.key(path.name),
-                               ExtraArgs={"Metadata": {"sha256": sha256}})
+            client.upload_file(
+                str(path),
+                self.bucket,
+                self.key(path.name),
+                ExtraArgs={"Metadata": {"sha256": sha256}},
+            )
             head = client.head_object(Bucket=self.bucket, Key=self.key(path.name))
         except (BotoCoreError, ClientError) as exc:
             raise WarcError(f"cannot upload {path.name} to {self.url(path.name)}: {exc}") from exc
-        if head.get("ContentLength") != path.stat().st_size or head.get("Metadata", {}).get("sha256") != sha256:
+        if (
+            head.get("ContentLength") != path.stat().st_size
+            or head.get("Metadata", {}).get("sha256") != sha256
+        ):
             raise WarcError(f"the upload of {path.name} to {self.url(path.name)} is incomplete")
 
     def download(self, name: str, target: Path) -> bool:

@@ -28,9 +28,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.store import Store
 from archiver.store.files import sealed_and_named
 from archiver.warc.files import seal_files
-from archiver.store import Store
 
 CHUNK = 256 * 1024
 
@@ -43,9 +43,12 @@ class Repair:
     quarantined_as: str
 
     def __str__(self) -> str:
-        return (f"repaired warcs/{self.warc_file}: cut a torn tail of {self.cut_bytes} bytes (an unfinished "
-                f"record of an interrupted run) back to its last complete record at {self.kept_bytes}; "
-                f"the cut bytes are kept in {self.quarantined_as}")
+        return (
+            f"repaired warcs/{self.warc_file}: cut a torn tail of {self.cut_bytes} bytes (an "
+            "unfinished "
+            f"record of an interrupted run) back to its last complete record at {self.kept_bytes}; "
+            f"the cut bytes are kept in {self.quarantined_as}"
+        )
 
 
 def scan_members(path: Path) -> tuple[int, str]:
@@ -111,7 +114,9 @@ def repair_torn_files(store: Store) -> list[Repair]:
             good, after = scan_members(path)
             if after == "torn":
                 repairs.append(_cut(store, path, fd, good, stat.st_size))
-            if path.name not in named and _only_warcinfo(path, good if after == "torn" else stat.st_size):
+            if path.name not in named and _only_warcinfo(
+                path, good if after == "torn" else stat.st_size
+            ):
                 path.unlink()  # its writer died before writing a record: nothing to keep
                 continue
             finished.append(path.name)
@@ -132,7 +137,7 @@ def _only_warcinfo(path: Path, length: int) -> bool:
                 kinds.append(record.rec_type)
                 if len(kinds) > 1:
                     return False
-    except Exception:  # noqa: BLE001 - unreadable is not "only a warcinfo": keep it
+    except Exception:
         return False
     return kinds == ["warcinfo"] and length > 0
 
@@ -141,7 +146,10 @@ def _cut(store: Store, path: Path, fd: int, good: int, size: int) -> Repair:
     quarantine = store.settings.home / "quarantine"
     quarantine.mkdir(mode=0o700, exist_ok=True)
     target = quarantine / f"{path.name}.torn-at-{good}"
-    with open(path, "rb") as src, open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as dst:
+    with (
+        open(path, "rb") as src,
+        open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as dst,
+    ):
         src.seek(good)
         while chunk := src.read(CHUNK):
             dst.write(chunk)
@@ -150,5 +158,3 @@ def _cut(store: Store, path: Path, fd: int, good: int, size: int) -> Repair:
     os.ftruncate(fd, good)
     os.fsync(fd)
     return Repair(path.name, good, size - good, str(target.relative_to(store.settings.home)))
-
-

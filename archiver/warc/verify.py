@@ -18,14 +18,14 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archiver.store import Store, WarcRecord
 from archiver.store.files import files_and_records
 from archiver.warc.files import file_sha256, warc_path
-from archiver.store import Store, WarcRecord
 
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str          # missing_file | file_changed | unreadable | wrong_record | digest_mismatch
+    kind: str  # missing_file | file_changed | unreadable | wrong_record | digest_mismatch
     warc_file: str
     offset: int | None
     detail: str
@@ -47,8 +47,13 @@ class VerifyReport:
         return not self.problems
 
     def as_json(self) -> dict[str, object]:
-        return {"ok": self.ok, "files": self.files, "records": self.records,
-                "problems": [p.__dict__ for p in self.problems], "untracked_files": self.untracked}
+        return {
+            "ok": self.ok,
+            "files": self.files,
+            "records": self.records,
+            "problems": [p.__dict__ for p in self.problems],
+            "untracked_files": self.untracked,
+        }
 
 
 def verify(store: Store) -> VerifyReport:
@@ -65,8 +70,11 @@ def verify(store: Store) -> VerifyReport:
         if known is not None and known.sha256:
             actual = file_sha256(path)
             if actual != known.sha256:
-                report.problems.append(Problem(
-                    "file_changed", name, None, f"SHA-256 is {actual}, recorded {known.sha256}"))
+                report.problems.append(
+                    Problem(
+                        "file_changed", name, None, f"SHA-256 is {actual}, recorded {known.sha256}"
+                    )
+                )
         for rec in records.get(name, []):
             report.records += 1
             problem = check_record(path, rec)
@@ -78,7 +86,8 @@ def verify(store: Store) -> VerifyReport:
 
 
 def check_record(path: Path, rec: WarcRecord) -> Problem | None:
-    """Check one record: a whole gzip member where the database says, the right record, right digests."""
+    """Check one record: a whole gzip member where the database says, right record and digests."""
+
     def problem(kind: str, detail: str) -> Problem:
         return Problem(kind, rec.warc_file, rec.offset, detail)
 
@@ -89,7 +98,9 @@ def check_record(path: Path, rec: WarcRecord) -> Problem | None:
     except OSError as exc:
         return problem("unreadable", f"{exc.strerror or exc}")
     if len(member) < rec.length:
-        return problem("unreadable", f"the file ends inside this record ({len(member)} of {rec.length} bytes)")
+        return problem(
+            "unreadable", f"the file ends inside this record ({len(member)} of {rec.length} bytes)"
+        )
     # Each record is one gzip member (see warc.py): it must end exactly where it should.
     decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
@@ -97,7 +108,9 @@ def check_record(path: Path, rec: WarcRecord) -> Problem | None:
     except zlib.error as exc:
         return problem("unreadable", f"the record's gzip data is damaged: {exc}")
     if not decoder.eof or decoder.unused_data:
-        return problem("unreadable", "the record's gzip member is incomplete or overruns its length")
+        return problem(
+            "unreadable", "the record's gzip member is incomplete or overruns its length"
+        )
     try:
         record = next(ArchiveIterator(io.BytesIO(member), check_digests=True), None)
         if record is None:
@@ -115,7 +128,9 @@ def check_record(path: Path, rec: WarcRecord) -> Problem | None:
         return problem("digest_mismatch", "the record has no WARC-Block-Digest")
     payload = headers.get_header("WARC-Payload-Digest")
     if rec.payload_digest and payload != rec.payload_digest:
-        return problem("digest_mismatch", f"WARC-Payload-Digest is {payload}, recorded {rec.payload_digest}")
+        return problem(
+            "digest_mismatch", f"WARC-Payload-Digest is {payload}, recorded {rec.payload_digest}"
+        )
     if record.digest_checker.passed is False:
         return problem("digest_mismatch", "; ".join(str(p) for p in record.digest_checker.problems))
     return None

@@ -37,15 +37,30 @@ def export_wacz(store: Store, output: Path, post_ids: list[int] | None = None) -
     for post, records in posts_and_records(store, post_ids):
         files.update(r.warc_file for r in records)
         # A revisit replays only beside the response it repeats: bring those files too.
-        files.update(r.warc_file for r in responses_of(store, {r.target_uri for r in records
-                                                                if r.warc_type == "revisit"}))
+        files.update(
+            r.warc_file
+            for r in responses_of(
+                store, {r.target_uri for r in records if r.warc_type == "revisit"}
+            )
+        )
         page = _page_record(records, post.platform)
         if page is not None:
-            title = " ".join(((post.author and f"@{post.author}: ") or "").split() + (post.text or "").split())
-            pages.append({"url": page.target_uri, "title": title[:200] or post.url, "ts": iso(page.recorded_at),
-                          "id": f"post-{post.id}"})
+            title = " ".join(
+                ((post.author and f"@{post.author}: ") or "").split() + (post.text or "").split()
+            )
+            pages.append(
+                {
+                    "url": page.target_uri,
+                    "title": title[:200] or post.url,
+                    "ts": iso(page.recorded_at),
+                    "id": f"post-{post.id}",
+                }
+            )
     if not pages:
-        raise ArchiverError("nothing to export: no archived post responses" + (" for those posts" if post_ids else ""))
+        raise ArchiverError(
+            "nothing to export: no archived post responses"
+            + (" for those posts" if post_ids else "")
+        )
     paths = []
     for name in sorted(files):
         path = warc_path(store, name)
@@ -73,7 +88,10 @@ def _create(output: Path, warcs: list[str], pages: list[dict[str, object]]) -> N
     with tempfile.TemporaryDirectory() as tmp:
         pages_path = Path(tmp) / "pages.jsonl"
         with open(pages_path, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Archived posts"}) + "\n")
+            fh.write(
+                json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Archived posts"})
+                + "\n"
+            )
             for page in pages:
                 fh.write(json.dumps(page, ensure_ascii=False) + "\n")
         partial = Path(tmp) / "out.wacz"
@@ -81,7 +99,9 @@ def _create(output: Path, warcs: list[str], pages: list[dict[str, object]]) -> N
         with contextlib.redirect_stdout(chatter):
             code = wacz_main(["create", "-o", str(partial), *warcs, "-p", str(pages_path)])
         if code not in (0, None) or not partial.exists():
-            raise ArchiverError(f"py-wacz could not create the package: {chatter.getvalue().strip()[-300:]}")
+            raise ArchiverError(
+                f"py-wacz could not create the package: {chatter.getvalue().strip()[-300:]}"
+            )
         # Written next to the target, then renamed: a reader never sees half a file.
         fd, staged = tempfile.mkstemp(dir=output.parent, prefix=".archiver-", suffix=".wacz")
         os.close(fd)

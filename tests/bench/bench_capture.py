@@ -26,24 +26,35 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from tests.bench.common import machine, print_table, run_child, simulator, usage  # noqa: E402
-from tests.bench.simserver import post_urls  # noqa: E402
+from tests.bench.common import machine, print_table, run_child, simulator, usage
+from tests.bench.simserver import post_urls
 
 
 def run_archiver(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
-    from archiver.runs.capture import capture
     from archiver.config import Settings, parse_rewrites
+    from archiver.runs.capture import capture
     from archiver.store import Store
 
-    settings = Settings(home=home, url_rewrite=parse_rewrites(rewrite), politeness_delay=0.0,
-                        concurrency=concurrency, per_host_concurrency=concurrency)
+    settings = Settings(
+        home=home,
+        url_rewrite=parse_rewrites(rewrite),
+        politeness_delay=0.0,
+        concurrency=concurrency,
+        per_host_concurrency=concurrency,
+    )
     store = Store(settings)
     cpu0, _ = usage()
     t0 = time.perf_counter()
     report = capture(settings, store, post_urls(n))
     wall = time.perf_counter() - t0
     cpu1, rss = usage()
-    return {"ok": report.captured_count, "failed": report.failed_count, "wall": wall, "cpu": cpu1 - cpu0, "rss_mb": rss}
+    return {
+        "ok": report.captured_count,
+        "failed": report.failed_count,
+        "wall": wall,
+        "cpu": cpu1 - cpu0,
+        "rss_mb": rss,
+    }
 
 
 def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
@@ -52,14 +63,14 @@ def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     from warcio.warcwriter import WARCWriter
 
     from archiver.config import parse_rewrites
-    from archiver.net.fetcher import rewrite_url
+    from archiver.net.politeness import rewrite_url
     from archiver.platforms import recognise
     from archiver.platforms.base import Purpose
     from archiver.platforms.twitter import plan
 
     rewrites = parse_rewrites(rewrite)
     home.mkdir(parents=True, exist_ok=True)
-    out = open(home / "baseline.warc.gz", "wb")
+    out = open(home / "baseline.warc.gz", "wb")  # noqa: SIM115 - closed after the loop
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
     jobs = []
     for url in post_urls(n):
@@ -71,24 +82,35 @@ def run_baseline(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
 
     async def fetch(client: httpx.AsyncClient, url: str) -> None:
         target = rewrite_url(url, rewrites)
-        async with client.stream("GET", target, headers={"Accept-Encoding": "gzip, deflate"}) as resp:
+        async with client.stream(
+            "GET", target, headers={"Accept-Encoding": "gzip, deflate"}
+        ) as resp:
             body = b"".join([chunk async for chunk in resp.aiter_raw()])
         headers = [(k, v) for k, v in resp.headers.items() if k.lower() != "transfer-encoding"]
-        http = StatusAndHeaders(f"{resp.status_code} {resp.reason_phrase}", headers, protocol="HTTP/1.1")
-        record = writer.create_warc_record(target, "response", payload=io.BytesIO(body), length=len(body),
-                                           http_headers=http)
+        http = StatusAndHeaders(
+            f"{resp.status_code} {resp.reason_phrase}", headers, protocol="HTTP/1.1"
+        )
+        record = writer.create_warc_record(
+            target, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+        )
         request = writer.create_warc_record(
-            target, "request", http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", list(resp.request.headers.items()),
-                                                             is_http_request=True))
+            target,
+            "request",
+            http_headers=StatusAndHeaders(
+                f"GET {target} HTTP/1.1", list(resp.request.headers.items()), is_http_request=True
+            ),
+        )
         writer.write_request_response_pair(request, record)
 
     async def main() -> int:
         limit = asyncio.Semaphore(concurrency)
         async with httpx.AsyncClient(timeout=30) as client:
+
             async def one(job) -> None:
                 async with limit:
                     await asyncio.gather(*(fetch(client, u) for u in job[0]))
                     await fetch(client, job[1])
+
             await asyncio.gather(*(one(j) for j in jobs))
         return len(jobs)
 
@@ -108,7 +130,7 @@ def run_wget(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     import subprocess
 
     from archiver.config import parse_rewrites
-    from archiver.net.fetcher import rewrite_url
+    from archiver.net.politeness import rewrite_url
     from archiver.platforms import recognise
     from archiver.platforms.base import Purpose
     from archiver.platforms.twitter import plan
@@ -122,20 +144,41 @@ def run_wget(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
     for url in post_urls(n):
         ref = recognise(url)
         urls += [rewrite_url(r.url, rewrites) for r in plan(ref, Purpose.CAPTURE)]
-        urls.append(rewrite_url(f"https://pbs.twimg.com/media/bench{int(ref.key) & 0x3FFFFF}.png", rewrites))
+        urls.append(
+            rewrite_url(f"https://pbs.twimg.com/media/bench{int(ref.key) & 0x3FFFFF}.png", rewrites)
+        )
     listing = home / "urls.txt"
     listing.write_text("\n".join(urls) + "\n")
     t0 = time.perf_counter()
-    done = subprocess.run([wget, "-q", "--warc-file", str(home / "wget"), "--no-warc-keep-log", "-i", str(listing),
-                           "-O", "/dev/null"], capture_output=True)
+    done = subprocess.run(
+        [
+            wget,
+            "-q",
+            "--warc-file",
+            str(home / "wget"),
+            "--no-warc-keep-log",
+            "-i",
+            str(listing),
+            "-O",
+            "/dev/null",
+        ],
+        capture_output=True,
+    )
     wall = time.perf_counter() - t0
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"ok": n if done.returncode in (0, 8) else 0, "failed": 0 if done.returncode in (0, 8) else n,
-            "wall": wall, "cpu": r.ru_utime + r.ru_stime, "rss_mb": r.ru_maxrss / 1024}
+    return {
+        "ok": n if done.returncode in (0, 8) else 0,
+        "failed": 0 if done.returncode in (0, 8) else n,
+        "wall": wall,
+        "cpu": r.ru_utime + r.ru_stime,
+        "rss_mb": r.ru_maxrss / 1024,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--concurrency", type=int, default=8)
@@ -149,13 +192,26 @@ def main() -> None:
         print(json.dumps(runner(args.posts, args.rewrite, args.concurrency, Path(args.home) / "a")))
         return
     with simulator(args.posts, args.latency) as rewrite:
-        extra = ["--posts", str(args.posts), "--rewrite", rewrite, "--concurrency", str(args.concurrency)]
+        extra = [
+            "--posts",
+            str(args.posts),
+            "--rewrite",
+            rewrite,
+            "--concurrency",
+            str(args.concurrency),
+        ]
         variants = ("baseline", "archiver") + (() if args.no_wget else ("wget",))
         results = {v: run_child(Path(__file__), v, extra) for v in variants}
-    print_table(f"capture benchmark: {args.posts} tweets (4 requests each), {args.latency * 1000:.0f} ms simulated "
-                f"latency, concurrency {args.concurrency}; {machine()}", "posts", results)
+    print_table(
+        f"capture benchmark: {args.posts} tweets (4 requests each), {args.latency * 1000:.0f} ms simulated "
+        f"latency, concurrency {args.concurrency}; {machine()}",
+        "posts",
+        results,
+    )
     rate = {name: r["ok"] / r["wall"] for name, r in results.items()}
-    print(f"archiver / baseline throughput: {rate['archiver'] / rate['baseline']:.2f}x (target >= 0.6x)")
+    print(
+        f"archiver / baseline throughput: {rate['archiver'] / rate['baseline']:.2f}x (target >= 0.6x)"
+    )
     if "wget" in rate:
         print(f"archiver / wget throughput: {rate['archiver'] / rate['wget']:.1f}x (target >= 20x)")
 

@@ -28,36 +28,51 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from archiver.platforms.facebook import _examine  # noqa: E402
-from tests.bench.common import machine  # noqa: E402
+from archiver.platforms.facebook.classify import _examine
+from tests.bench.common import machine
 
 URL = "https://www.facebook.com/SimPage/posts/700000000000101"
 
 
 def facebook_shaped(size: int) -> bytes:
     """A www permalink page of about ``size`` bytes, shaped like the 2020 recordings."""
-    head = ('<!DOCTYPE html><html lang="en" id="facebook"><head><meta charset="utf-8" />'
-            '<title id="pageTitle">A post - Sim Page | Facebook</title>'
-            '<meta property="og:title" content="Sim Page" /><meta property="og:description" content="A post." />'
-            f'<meta property="og:url" content="{URL}" /><style>'
-            + "".join(f"._{i:x}{{margin:{i % 7}px;padding:{i % 5}px}}" for i in range(2000)) + "</style></head><body>")
+    head = (
+        '<!DOCTYPE html><html lang="en" id="facebook"><head><meta charset="utf-8" />'
+        '<title id="pageTitle">A post - Sim Page | Facebook</title>'
+        '<meta property="og:title" content="Sim Page" /><meta property="og:description" content="A post." />'
+        f'<meta property="og:url" content="{URL}" /><style>'
+        + "".join(f"._{i:x}{{margin:{i % 7}px;padding:{i % 5}px}}" for i in range(2000))
+        + "</style></head><body>"
+    )
     sidebar = "".join(
         f'<div class="_4-u2 _74wi"><div class="_5kjo"><a href="https://www.facebook.com/SimPage/?ftentidentifier={n}">'
         f'Sim Page</a><a class="_5kjp" href="/SimPage/posts/{9_000_000 + n}"><abbr data-utime="{1_590_000_000 + n}" '
         f'title="Friday">May</abbr></a><span>Recent post number {n}, with some text of its own.</span>'
         '<img class="_s0 img" src="https://scontent.x.fbcdn.net/v/t1.0-1/cp0/p40x40/1_2_n.png?oh=a&amp;oe=B" /></div>'
-        '</div>' for n in range(400))
-    post = ('<div class="_5pcr userContentWrapper"><h5><a href="https://www.facebook.com/SimPage/">Sim Page</a></h5>'
-            '<div class="_5pcp"><a class="_5pcq" href="/SimPage/posts/700000000000101"><abbr data-utime="1413905786">'
-            'October 21, 2014</abbr></a></div><div data-testid="post_message" class="userContent"><p>A post.</p></div>'
-            '</div>')
-    payload_item = {"__typename": "Story", "id": "S:_I1:1", "creation_time": 1590000000,
-                    "message": {"text": "Somebody else's words, \u00e1 and \u00e9, in a list of stories."},
-                    "attachments": [{"url": "https:\\/\\/www.facebook.com\\/x", "media": {"image": {"uri": "u"}}}]}
+        "</div>"
+        for n in range(400)
+    )
+    post = (
+        '<div class="_5pcr userContentWrapper"><h5><a href="https://www.facebook.com/SimPage/">Sim Page</a></h5>'
+        '<div class="_5pcp"><a class="_5pcq" href="/SimPage/posts/700000000000101"><abbr data-utime="1413905786">'
+        'October 21, 2014</abbr></a></div><div data-testid="post_message" class="userContent"><p>A post.</p></div>'
+        "</div>"
+    )
+    payload_item = {
+        "__typename": "Story",
+        "id": "S:_I1:1",
+        "creation_time": 1590000000,
+        "message": {"text": "Somebody else's words, \u00e1 and \u00e9, in a list of stories."},
+        "attachments": [
+            {"url": "https:\\/\\/www.facebook.com\\/x", "media": {"image": {"uri": "u"}}}
+        ],
+    }
     scripts = []
     body = head + sidebar + post
     while len(body) + sum(map(len, scripts)) < size:
-        chunk = json.dumps({"require": [["RelayPrefetchedStreamCache", "next", [], [payload_item] * 40]]})
+        chunk = json.dumps(
+            {"require": [["RelayPrefetchedStreamCache", "next", [], [payload_item] * 40]]}
+        )
         scripts.append(f'<script type="application/json" data-sjs>{chunk}</script>')
     return (body + "".join(scripts) + "</body></html>").encode()
 
@@ -86,8 +101,10 @@ def hostile(kind: str, size: int) -> bytes:
     assert unit is not None
     # No closing markup after the hostile run: a final ">" would end an unclosed tag and
     # spare html.parser the quadratic rescan that made it take minutes.
-    return (f'<html><head><title>Facebook</title><meta property="og:url" content="{URL}"></head><body>'
-            + unit * (size // len(unit))).encode()
+    return (
+        f'<html><head><title>Facebook</title><meta property="og:url" content="{URL}"></head><body>'
+        + unit * (size // len(unit))
+    ).encode()
 
 
 def archiver_seconds(body: bytes) -> float:
@@ -95,12 +112,14 @@ def archiver_seconds(body: bytes) -> float:
     for attempt in range(3):
         _examine.cache_clear()
         start = time.process_time()
-        _examine("post:700000000000101", URL, body + b" " * attempt, "text/html; charset=utf-8", URL)
+        _examine(
+            "post:700000000000101", URL, body + b" " * attempt, "text/html; charset=utf-8", URL
+        )
         best = min(best, time.process_time() - start)
     return best
 
 
-def _old_parser(body: bytes, out: "multiprocessing.Queue[float]") -> None:
+def _old_parser(body: bytes, out: multiprocessing.Queue[float]) -> None:
     from html.parser import HTMLParser
 
     class Meta(HTMLParser):
@@ -130,17 +149,34 @@ def baseline_seconds(body: bytes, limit: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000, help="bytes of each hostile page")
-    parser.add_argument("--fb-size", type=int, default=1_300_000, help="bytes of the Facebook-shaped page")
+    parser.add_argument(
+        "--fb-size", type=int, default=1_300_000, help="bytes of the Facebook-shaped page"
+    )
     parser.add_argument("--page", action="append", default=[], help="a real page to time as well")
     parser.add_argument("--baseline-limit", type=float, default=60.0)
     args = parser.parse_args()
     pages: list[tuple[str, bytes]] = [("Facebook-shaped permalink", facebook_shaped(args.fb_size))]
     pages += [(f"real: {Path(p).name}", Path(p).read_bytes()) for p in args.page]
     shaped = facebook_shaped(args.size // 2)
-    pages.append(("hostile: Facebook-shaped, then unclosed tags", shaped + b"<a " * ((args.size - len(shaped)) // 3)))
-    pages += [(f"hostile: {kind}", hostile(kind, args.size)) for kind in (
-        "unclosed tags", "deep nesting", "nested lists", "formatting", "attribute flood", "unclosed comment",
-        "open table cells", "entities")]
+    pages.append(
+        (
+            "hostile: Facebook-shaped, then unclosed tags",
+            shaped + b"<a " * ((args.size - len(shaped)) // 3),
+        )
+    )
+    pages += [
+        (f"hostile: {kind}", hostile(kind, args.size))
+        for kind in (
+            "unclosed tags",
+            "deep nesting",
+            "nested lists",
+            "formatting",
+            "attribute flood",
+            "unclosed comment",
+            "open table cells",
+            "entities",
+        )
+    ]
     print(f"Facebook page parse time, CPU seconds (best of 3); {machine()}; target < 0.2 s")
     print(f"{'page':<62}{'bytes':>10}{'archiver':>10}{'html.parser':>13}")
     for name, body in pages:

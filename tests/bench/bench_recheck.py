@@ -19,24 +19,26 @@ import json
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from tests.bench.common import machine, print_table, run_child, simulator, usage  # noqa: E402
-from tests.bench.simserver import bench_posts  # noqa: E402
+from tests.bench.common import machine, print_table, run_child, simulator, usage
+from tests.bench.simserver import bench_posts
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
-def seed_store(store, n: int, due_fraction: float = 1.0, batch: int = 20_000, with_observations: bool = True) -> None:
+def seed_store(
+    store, n: int, due_fraction: float = 1.0, batch: int = 20_000, with_observations: bool = True
+) -> None:
     """Insert ``n`` captured tweets, as capture leaves them, with Core inserts in batches."""
     from sqlalchemy import insert
 
     from archiver.platforms.base import Media, PostData
-    from archiver.testing.simulator.server import MEDIA_BASE
     from archiver.store import Observation, Post
+    from archiver.testing.simulator.handler import MEDIA_BASE
 
     rng = random.Random(7)
     sims = bench_posts(n) if with_observations else None
@@ -47,20 +49,45 @@ def seed_store(store, n: int, due_fraction: float = 1.0, batch: int = 20_000, wi
                 if sims is not None:
                     p = sims[i]
                     key, handle, text = p.key, p.handle, p.current_text
-                    chash = PostData(text=text, media=[Media(f"{MEDIA_BASE}/media/{p.photos[0]}", "photo")]).content_hash()
+                    chash = PostData(
+                        text=text, media=[Media(f"{MEDIA_BASE}/media/{p.photos[0]}", "photo")]
+                    ).content_hash()
                 else:
                     key, handle, text, chash = str(10**18 + i), f"u{i % 1000}", "t", "x" * 64
                 due = rng.random() < due_fraction
-                rows.append(dict(
-                    id=i + 1, platform="twitter", post_key=key, url=f"https://x.com/{handle}/status/{key}", source_url="",
-                    author=handle, text=text, media_json="[]", content_hash=chash, checks_done=0, status="alive",
-                    first_captured_at=NOW - timedelta(days=2), last_captured_at=NOW - timedelta(days=2),
-                    last_seen_alive_at=NOW - timedelta(days=2),
-                    next_check_at=NOW - timedelta(minutes=1) if due else NOW + timedelta(days=rng.randint(1, 30)),
-                ))
+                rows.append(
+                    dict(
+                        id=i + 1,
+                        platform="twitter",
+                        post_key=key,
+                        url=f"https://x.com/{handle}/status/{key}",
+                        source_url="",
+                        author=handle,
+                        text=text,
+                        media_json="[]",
+                        content_hash=chash,
+                        checks_done=0,
+                        status="alive",
+                        first_captured_at=NOW - timedelta(days=2),
+                        last_captured_at=NOW - timedelta(days=2),
+                        last_seen_alive_at=NOW - timedelta(days=2),
+                        next_check_at=NOW - timedelta(minutes=1)
+                        if due
+                        else NOW + timedelta(days=rng.randint(1, 30)),
+                    )
+                )
                 if with_observations:
-                    obs.append(dict(post_id=i + 1, observed_at=NOW - timedelta(days=2), trigger="capture",
-                                    outcome="alive", evidence_json="{}", statuses_json="{}", content_hash=chash))
+                    obs.append(
+                        dict(
+                            post_id=i + 1,
+                            observed_at=NOW - timedelta(days=2),
+                            trigger="capture",
+                            outcome="alive",
+                            evidence_json="{}",
+                            statuses_json="{}",
+                            content_hash=chash,
+                        )
+                    )
             conn.execute(insert(Post), rows)
             if obs:
                 conn.execute(insert(Observation), obs)
@@ -71,8 +98,13 @@ def run_archiver(args) -> dict:
     from archiver.runs.recheck import recheck
     from archiver.store import Store
 
-    settings = Settings(home=Path(args.home) / "a", url_rewrite=parse_rewrites(args.rewrite), politeness_delay=0.0,
-                        concurrency=args.concurrency, per_host_concurrency=args.concurrency)
+    settings = Settings(
+        home=Path(args.home) / "a",
+        url_rewrite=parse_rewrites(args.rewrite),
+        politeness_delay=0.0,
+        concurrency=args.concurrency,
+        per_host_concurrency=args.concurrency,
+    )
     store = Store(settings)
     seed_store(store, args.posts)
     cpu0, _ = usage()
@@ -81,8 +113,13 @@ def run_archiver(args) -> dict:
     wall = time.perf_counter() - t0
     cpu1, rss = usage()
     flagged = {k: v for k, v in report.outcomes.items() if k != "alive"}
-    return {"ok": report.outcomes.get("alive", 0), "failed": sum(flagged.values()), "wall": wall,
-            "cpu": cpu1 - cpu0, "rss_mb": rss}
+    return {
+        "ok": report.outcomes.get("alive", 0),
+        "failed": sum(flagged.values()),
+        "wall": wall,
+        "cpu": cpu1 - cpu0,
+        "rss_mb": rss,
+    }
 
 
 def run_workers(args) -> dict:
@@ -102,23 +139,46 @@ def run_workers(args) -> dict:
     store = Store(Settings(home=home))
     seed_store(store, args.posts)
     share = max(args.concurrency // args.workers, 1)
-    env = dict(os.environ, ARCHIVER_HOME=str(home), ARCHIVER_URL_REWRITE=args.rewrite, ARCHIVER_POLITENESS_DELAY="0",
-               ARCHIVER_CONCURRENCY=str(share), ARCHIVER_PER_HOST_CONCURRENCY=str(share),
-               ARCHIVER_WORKER_BATCH="200")
+    env = dict(
+        os.environ,
+        ARCHIVER_HOME=str(home),
+        ARCHIVER_URL_REWRITE=args.rewrite,
+        ARCHIVER_POLITENESS_DELAY="0",
+        ARCHIVER_CONCURRENCY=str(share),
+        ARCHIVER_PER_HOST_CONCURRENCY=str(share),
+        ARCHIVER_WORKER_BATCH="200",
+    )
     t0 = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "archiver", "worker", "--once", "--id", f"bench{n}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(args.workers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "archiver", "worker", "--once", "--id", f"bench{n}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(args.workers)
+    ]
     errors = [p.communicate()[1] for p in procs]
     wall = time.perf_counter() - t0
     if any(p.returncode for p in procs):
         raise SystemExit(b"\n".join(errors).decode(errors="replace"))
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     with store.session() as session:
-        rows = dict(session.exec(select(Observation.outcome, func.count()).where(Observation.trigger == "recheck")
-                                 .group_by(Observation.outcome)).all())
+        rows = dict(
+            session.exec(
+                select(Observation.outcome, func.count())
+                .where(Observation.trigger == "recheck")
+                .group_by(Observation.outcome)
+            ).all()
+        )
     alive = sum(n for outcome, n in rows.items() if outcome.value == "alive")
-    return {"ok": alive, "failed": sum(rows.values()) - alive, "wall": wall, "cpu": r.ru_utime + r.ru_stime,
-            "rss_mb": r.ru_maxrss / 1024}
+    return {
+        "ok": alive,
+        "failed": sum(rows.values()) - alive,
+        "wall": wall,
+        "cpu": r.ru_utime + r.ru_stime,
+        "rss_mb": r.ru_maxrss / 1024,
+    }
 
 
 def run_baseline(args) -> dict:
@@ -127,32 +187,55 @@ def run_baseline(args) -> dict:
     from warcio.warcwriter import WARCWriter
 
     from archiver.config import parse_rewrites
-    from archiver.net.fetcher import rewrite_url
+    from archiver.net.politeness import rewrite_url
     from archiver.platforms.base import PostRef, Purpose
     from archiver.platforms.twitter import plan
 
     rewrites = parse_rewrites(args.rewrite)
-    out = open(Path(args.home) / "baseline.warc.gz", "wb")
+    out = open(Path(args.home) / "baseline.warc.gz", "wb")  # noqa: SIM115 - closed after the loop
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
-    jobs = [[r.url for r in plan(PostRef("twitter", p.key, f"https://x.com/{p.handle}/status/{p.key}", p.handle),
-                                 Purpose.CHECK)] for p in bench_posts(args.posts)]
+    jobs = [
+        [
+            r.url
+            for r in plan(
+                PostRef("twitter", p.key, f"https://x.com/{p.handle}/status/{p.key}", p.handle),
+                Purpose.CHECK,
+            )
+        ]
+        for p in bench_posts(args.posts)
+    ]
 
     async def fetch(client, url):
         target = rewrite_url(url, rewrites)
-        async with client.stream("GET", target, headers={"Accept-Encoding": "gzip, deflate"}) as resp:
+        async with client.stream(
+            "GET", target, headers={"Accept-Encoding": "gzip, deflate"}
+        ) as resp:
             body = b"".join([chunk async for chunk in resp.aiter_raw()])
-        http = StatusAndHeaders(f"{resp.status_code} {resp.reason_phrase}", list(resp.headers.items()), protocol="HTTP/1.1")
-        record = writer.create_warc_record(target, "response", payload=io.BytesIO(body), length=len(body), http_headers=http)
-        request = writer.create_warc_record(target, "request", http_headers=StatusAndHeaders(
-            f"GET {target} HTTP/1.1", list(resp.request.headers.items()), is_http_request=True))
+        http = StatusAndHeaders(
+            f"{resp.status_code} {resp.reason_phrase}",
+            list(resp.headers.items()),
+            protocol="HTTP/1.1",
+        )
+        record = writer.create_warc_record(
+            target, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+        )
+        request = writer.create_warc_record(
+            target,
+            "request",
+            http_headers=StatusAndHeaders(
+                f"GET {target} HTTP/1.1", list(resp.request.headers.items()), is_http_request=True
+            ),
+        )
         writer.write_request_response_pair(request, record)
 
     async def main():
         limit = asyncio.Semaphore(args.concurrency)
         async with httpx.AsyncClient(timeout=30) as client:
+
             async def one(urls):
                 async with limit:
                     await asyncio.gather(*(fetch(client, u) for u in urls))
+
             await asyncio.gather(*(one(j) for j in jobs))
 
     cpu0, _ = usage()
@@ -165,8 +248,8 @@ def run_baseline(args) -> dict:
 
 def run_due(args) -> dict:
     from archiver.config import Settings
-    from archiver.store.runs import due_post_ids
     from archiver.store import Store
+    from archiver.store.runs import due_post_ids
 
     store = Store(Settings(home=Path(args.home) / "a"))
     t0 = time.perf_counter()
@@ -182,12 +265,19 @@ def run_due(args) -> dict:
         t0 = time.perf_counter()
         due_post_ids(store, NOW, limit=1000)
         batch.append(time.perf_counter() - t0)
-    return {"posts": args.store_posts, "due": len(ids), "all_due_ms": min(timings) * 1000,
-            "first_1000_ms": min(batch) * 1000, "seed_s": seeded}
+    return {
+        "posts": args.store_posts,
+        "due": len(ids),
+        "all_due_ms": min(timings) * 1000,
+        "first_1000_ms": min(batch) * 1000,
+        "seed_s": seeded,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--store-posts", type=int, default=1_000_000)
     parser.add_argument("--latency", type=float, default=0.02)
@@ -195,29 +285,56 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--rewrite", default="")
     parser.add_argument("--home")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes for the shared-workload variant")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes for the shared-workload variant"
+    )
     args = parser.parse_args()
     if args.child:
-        runner = {"archiver": run_archiver, "baseline": run_baseline, "due": run_due, "workers": run_workers}[args.child]
+        runner = {
+            "archiver": run_archiver,
+            "baseline": run_baseline,
+            "due": run_due,
+            "workers": run_workers,
+        }[args.child]
         print(json.dumps(runner(args)))
         return
-    common = ["--posts", str(args.posts), "--concurrency", str(args.concurrency), "--store-posts", str(args.store_posts),
-              "--workers", str(args.workers)]
+    common = [
+        "--posts",
+        str(args.posts),
+        "--concurrency",
+        str(args.concurrency),
+        "--store-posts",
+        str(args.store_posts),
+        "--workers",
+        str(args.workers),
+    ]
     with simulator(args.posts, args.latency) as rewrite:
-        results = {v: run_child(Path(__file__), v, common + ["--rewrite", rewrite])
-                   for v in ("baseline", "archiver", "workers")}
+        results = {
+            v: run_child(Path(__file__), v, common + ["--rewrite", rewrite])
+            for v in ("baseline", "archiver", "workers")
+        }
     due = run_child(Path(__file__), "due", common)
-    print_table(f"recheck benchmark: {args.posts} tweets (2 status requests each), {args.latency * 1000:.0f} ms "
-                f"simulated latency, concurrency {args.concurrency}; {machine()}", "checks", results)
+    print_table(
+        f"recheck benchmark: {args.posts} tweets (2 status requests each), {args.latency * 1000:.0f} ms "
+        f"simulated latency, concurrency {args.concurrency}; {machine()}",
+        "checks",
+        results,
+    )
     base, ours = results["baseline"], results["archiver"]
-    print(f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x "
-          f"(non-alive outcomes in archiver's run: {ours['failed']})")
+    print(
+        f"archiver / baseline throughput: {(ours['ok'] / ours['wall']) / (base['ok'] / base['wall']):.2f}x "
+        f"(non-alive outcomes in archiver's run: {ours['failed']})"
+    )
     shared = results["workers"]
-    print(f"{args.workers} archiver workers (a share of concurrency {args.concurrency} each) / baseline throughput: "
-          f"{(shared['ok'] / shared['wall']) / (base['ok'] / base['wall']):.2f}x "
-          f"(non-alive outcomes: {shared['failed']}; CPU and peak memory: all workers, the largest one's peak)")
-    print(f"due-post selection out of {due['posts']:,} posts ({due['due']:,} due): all due ids "
-          f"{due['all_due_ms']:.1f} ms, first 1,000 {due['first_1000_ms']:.1f} ms (best of 5; seeding took {due['seed_s']:.0f} s)")
+    print(
+        f"{args.workers} archiver workers (a share of concurrency {args.concurrency} each) / baseline throughput: "
+        f"{(shared['ok'] / shared['wall']) / (base['ok'] / base['wall']):.2f}x "
+        f"(non-alive outcomes: {shared['failed']}; CPU and peak memory: all workers, the largest one's peak)"
+    )
+    print(
+        f"due-post selection out of {due['posts']:,} posts ({due['due']:,} due): all due ids "
+        f"{due['all_due_ms']:.1f} ms, first 1,000 {due['first_1000_ms']:.1f} ms (best of 5; seeding took {due['seed_s']:.0f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,17 +16,19 @@ import sys
 import tempfile
 import time
 from contextlib import redirect_stdout
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from tests.bench.common import machine, usage  # noqa: E402
+from tests.bench.common import machine, usage
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
-def seed(store, posts: int, per_post: int, vanished_share: float = 0.01, batch: int = 10_000) -> None:
+def seed(
+    store, posts: int, per_post: int, vanished_share: float = 0.01, batch: int = 10_000
+) -> None:
     from sqlalchemy import insert
 
     from archiver.store import Observation, Post
@@ -38,20 +40,42 @@ def seed(store, posts: int, per_post: int, vanished_share: float = 0.01, batch: 
             for i in range(start, min(start + batch, posts)):
                 gone = rng.random() < vanished_share
                 captured = NOW - timedelta(days=60)
-                rows.append(dict(
-                    id=i + 1, platform="twitter", post_key=str(10**18 + i), url=f"https://x.com/u{i % 5000}/status/{10**18 + i}",
-                    source_url="", author=f"u{i % 5000}", author_name=f"User {i % 5000}", text=f"post {i}",
-                    media_json="[]", checks_done=per_post - 1, status="vanished" if gone else "alive",
-                    vanish_reason="deleted" if gone else None, first_captured_at=captured,
-                    last_seen_alive_at=captured + timedelta(days=1), created_at=captured - timedelta(days=1),
-                    first_seen_gone_at=captured + timedelta(days=2) if gone else None,
-                    vanished_at=captured + timedelta(days=3) if gone else None,
-                    next_check_at=NOW - timedelta(minutes=1) if rng.random() < 0.01 else NOW + timedelta(days=rng.randint(1, 30)),
-                ))
+                rows.append(
+                    dict(
+                        id=i + 1,
+                        platform="twitter",
+                        post_key=str(10**18 + i),
+                        url=f"https://x.com/u{i % 5000}/status/{10**18 + i}",
+                        source_url="",
+                        author=f"u{i % 5000}",
+                        author_name=f"User {i % 5000}",
+                        text=f"post {i}",
+                        media_json="[]",
+                        checks_done=per_post - 1,
+                        status="vanished" if gone else "alive",
+                        vanish_reason="deleted" if gone else None,
+                        first_captured_at=captured,
+                        last_seen_alive_at=captured + timedelta(days=1),
+                        created_at=captured - timedelta(days=1),
+                        first_seen_gone_at=captured + timedelta(days=2) if gone else None,
+                        vanished_at=captured + timedelta(days=3) if gone else None,
+                        next_check_at=NOW - timedelta(minutes=1)
+                        if rng.random() < 0.01
+                        else NOW + timedelta(days=rng.randint(1, 30)),
+                    )
+                )
                 for k in range(per_post):
                     outcome = "alive" if k == 0 or not gone else "deleted"
-                    obs.append(dict(post_id=i + 1, observed_at=captured + timedelta(days=k), trigger="capture" if k == 0 else "recheck",
-                                    outcome=outcome, evidence_json="{}", statuses_json="{}"))
+                    obs.append(
+                        dict(
+                            post_id=i + 1,
+                            observed_at=captured + timedelta(days=k),
+                            trigger="capture" if k == 0 else "recheck",
+                            outcome=outcome,
+                            evidence_json="{}",
+                            statuses_json="{}",
+                        )
+                    )
             conn.execute(insert(Post), rows)
             conn.execute(insert(Observation), obs)
 
@@ -66,16 +90,18 @@ def best(fn, runs: int = 3) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--observations-per-post", type=int, default=5)
     args = parser.parse_args()
 
     from archiver.config import Settings
-    from archiver.store.runs import due_post_ids
-    from archiver.report.renderers import render_json
     from archiver.report.build import build_report
+    from archiver.report.renderers import render_json
     from archiver.store import Store
+    from archiver.store.runs import due_post_ids
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Settings(home=Path(tmp) / "a"))
@@ -99,11 +125,17 @@ def main() -> None:
         list_s, listed = best(listing, runs=1)
         _, rss = usage()
         store.close()
-    print(f"store benchmark: {args.posts:,} posts, {args.posts * args.observations_per_post:,} observations "
-          f"(seeded in {seeded:.0f} s); SQLite; {machine()}")
-    print(f"  select due posts ({len(ids):,} due): {due_all * 1000:.1f} ms (target < 50 ms); first 1,000: {due_batch * 1000:.1f} ms")
+    print(
+        f"store benchmark: {args.posts:,} posts, {args.posts * args.observations_per_post:,} observations "
+        f"(seeded in {seeded:.0f} s); SQLite; {machine()}"
+    )
+    print(
+        f"  select due posts ({len(ids):,} due): {due_all * 1000:.1f} ms (target < 50 ms); first 1,000: {due_batch * 1000:.1f} ms"
+    )
     reported = json.loads(report)["count"]
-    print(f"  deletion report (JSON, {reported:,} vanished posts): {report_s:.1f} s (target < 10 s)")
+    print(
+        f"  deletion report (JSON, {reported:,} vanished posts): {report_s:.1f} s (target < 10 s)"
+    )
     print(f"  archiver list --status vanished --json ({listed:,} posts): {list_s:.1f} s")
     print(f"  peak memory: {rss:.0f} MB")
 

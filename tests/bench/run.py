@@ -24,9 +24,23 @@ def main() -> None:
     run("bench_capture.py", "--posts", "200" if quick else "1000")
     # wget fetches one URL at a time, so its rate follows the latency; archiver's, at
     # enough concurrency, follows its CPU time. Platform endpoints are rarely 20 ms away.
-    run("bench_capture.py", "--posts", "200" if quick else "1000", "--latency", "0.1", "--concurrency", "16")
-    run("bench_recheck.py", "--posts", "1000" if quick else "10000", "--store-posts", "100000" if quick else "1000000")
-    for size in ((300, 1000) if quick else (1000, 10000, 100000)):
+    run(
+        "bench_capture.py",
+        "--posts",
+        "200" if quick else "1000",
+        "--latency",
+        "0.1",
+        "--concurrency",
+        "16",
+    )
+    run(
+        "bench_recheck.py",
+        "--posts",
+        "1000" if quick else "10000",
+        "--store-posts",
+        "100000" if quick else "1000000",
+    )
+    for size in (300, 1000) if quick else (1000, 10000, 100000):
         run("bench_capture.py", "--posts", str(size), "--no-wget")
     run("bench_store.py", "--posts", "100000" if quick else "1000000")
     run("bench_parse.py", "--size", "200000" if quick else "1000000")

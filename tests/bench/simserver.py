@@ -6,11 +6,11 @@ Prints the ARCHIVER_URL_REWRITE value on its first line, then serves until kille
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 
-START = datetime(2022, 3, 1, tzinfo=timezone.utc)
+START = datetime(2022, 3, 1, tzinfo=UTC)
 
 
 def bench_posts(n: int) -> list[SimPost]:
@@ -18,9 +18,17 @@ def bench_posts(n: int) -> list[SimPost]:
     for i in range(n):
         when = START + timedelta(minutes=i)
         tid = tweet_id_at(when, i % 4096)
-        posts.append(SimPost("twitter", tid, f"bench{i % 500}", f"Bench user {i % 500}",
-                             f"Benchmark tweet number {i}: " + "lorem ipsum dolor sit amet " * 8,
-                             when, photos=[f"bench{i}.png"]))
+        posts.append(
+            SimPost(
+                "twitter",
+                tid,
+                f"bench{i % 500}",
+                f"Bench user {i % 500}",
+                f"Benchmark tweet number {i}: " + "lorem ipsum dolor sit amet " * 8,
+                when,
+                photos=[f"bench{i}.png"],
+            )
+        )
     return posts
 
 

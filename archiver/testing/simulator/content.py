@@ -16,7 +16,7 @@ import random
 import struct
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # Tweet ids encode their creation time (see archiver.platforms.twitter).
@@ -32,18 +32,18 @@ def tweet_id_at(when: datetime, sequence: int = 0) -> str:
 class SimPost:
     """A simulated post and the state the simulator serves it in."""
 
-    platform: str                 # twitter | facebook | web
-    key: str                      # tweet id; facebook post key; web path
+    platform: str  # twitter | facebook | web
+    key: str  # tweet id; facebook post key; web path
     handle: str
     name: str
     text: str
     created: datetime
     lang: str = "en"
-    photos: list[str] = field(default_factory=list)     # media names served by the simulator
+    photos: list[str] = field(default_factory=list)  # media names served by the simulator
     video: str | None = None
-    path: str = ""                # facebook: the page path, e.g. /SomePage/posts/123
-    title: str = ""               # web pages
-    body_html: str = ""           # web pages: the article body
+    path: str = ""  # facebook: the page path, e.g. /SomePage/posts/123
+    title: str = ""  # web pages
+    body_html: str = ""  # web pages: the article body
     state: str = "live"
     edited_text: str | None = None
     quoted_id: str | None = None
@@ -64,38 +64,51 @@ class SimPost:
 
 
 def iso_ms(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def tweet_json(post: SimPost, media_base: str, video_base: str) -> dict[str, Any]:
     media = []
     for i, name in enumerate(post.photos, start=1):
-        media.append({
-            "display_url": "pic.twitter.com/sim",
-            "expanded_url": f"https://twitter.com/{post.handle}/status/{post.key}/photo/{i}",
-            "media_url_https": f"{media_base}/media/{name}",
-            "type": "photo",
-            "original_info": {"height": 240, "width": 320},
-        })
+        media.append(
+            {
+                "display_url": "pic.twitter.com/sim",
+                "expanded_url": f"https://twitter.com/{post.handle}/status/{post.key}/photo/{i}",
+                "media_url_https": f"{media_base}/media/{name}",
+                "type": "photo",
+                "original_info": {"height": 240, "width": 320},
+            }
+        )
     if post.video:
-        media.append({
-            "display_url": "pic.twitter.com/simv",
-            "expanded_url": f"https://twitter.com/{post.handle}/status/{post.key}/video/1",
-            "media_url_https": f"{media_base}/amplify_video_thumb/{post.key}/img/poster.png",
-            "type": "video",
-            "video_info": {
-                "aspect_ratio": [16, 9],
-                "duration_millis": 4000,
-                "variants": [
-                    {"bitrate": 288000, "content_type": "video/mp4",
-                     "url": f"{video_base}/amplify_video/{post.key}/vid/320x180/low.mp4"},
-                    {"bitrate": 832000, "content_type": "video/mp4",
-                     "url": f"{video_base}/amplify_video/{post.key}/vid/640x360/{post.video}"},
-                    {"content_type": "application/x-mpegURL",
-                     "url": f"{video_base}/amplify_video/{post.key}/pl/list.m3u8"},
-                ],
-            },
-        })
+        media.append(
+            {
+                "display_url": "pic.twitter.com/simv",
+                "expanded_url": f"https://twitter.com/{post.handle}/status/{post.key}/video/1",
+                "media_url_https": f"{media_base}/amplify_video_thumb/{post.key}/img/poster.png",
+                "type": "video",
+                "video_info": {
+                    "aspect_ratio": [16, 9],
+                    "duration_millis": 4000,
+                    "variants": [
+                        {
+                            "bitrate": 288000,
+                            "content_type": "video/mp4",
+                            "url": f"{video_base}/amplify_video/{post.key}/vid/320x180/low.mp4",
+                        },
+                        {
+                            "bitrate": 832000,
+                            "content_type": "video/mp4",
+                            "url": f"{video_base}/amplify_video/{post.key}/vid/640x360/"
+                            f"{post.video}",
+                        },
+                        {
+                            "content_type": "application/x-mpegURL",
+                            "url": f"{video_base}/amplify_video/{post.key}/pl/list.m3u8",
+                        },
+                    ],
+                },
+            }
+        )
     body: dict[str, Any] = {
         "__typename": "Tweet",
         "lang": post.lang,
@@ -116,20 +129,39 @@ def tweet_json(post: SimPost, media_base: str, video_base: str) -> dict[str, Any
         },
         "edit_control": {"edit_tweet_ids": [post.key], "is_edit_eligible": True},
         "mediaDetails": media,
-        "photos": [{"url": m["media_url_https"], "width": 320, "height": 240} for m in media if m["type"] == "photo"],
+        "photos": [
+            {"url": m["media_url_https"], "width": 320, "height": 240}
+            for m in media
+            if m["type"] == "photo"
+        ],
         "conversation_count": 0,
     }
     if post.article:
         link = f"https://t.co/{post.key[-10:]}"
         body["text"] = link
-        body["entities"]["urls"] = [{"url": link, "expanded_url": f"http://x.com/i/article/{post.key}",
-                                     "display_url": f"x.com/i/article/{post.key[:4]}…", "indices": [0, len(link)]}]
+        body["entities"]["urls"] = [
+            {
+                "url": link,
+                "expanded_url": f"http://x.com/i/article/{post.key}",
+                "display_url": f"x.com/i/article/{post.key[:4]}…",
+                "indices": [0, len(link)],
+            }
+        ]
         body["article"] = {
-            "cover_media": {"id": "sim", "media_info": {
-                "__typename": "ApiImage", "original_img_url": f"{media_base}/media/{post.article['cover']}",
-                "original_img_width": 1920, "original_img_height": 768}},
-            "id": "sim-article", "rest_id": post.key, "title": post.article["title"],
-            "preview_text": post.article["preview"]}
+            "cover_media": {
+                "id": "sim",
+                "media_info": {
+                    "__typename": "ApiImage",
+                    "original_img_url": f"{media_base}/media/{post.article['cover']}",
+                    "original_img_width": 1920,
+                    "original_img_height": 768,
+                },
+            },
+            "id": "sim-article",
+            "rest_id": post.key,
+            "title": post.article["title"],
+            "preview_text": post.article["preview"],
+        }
     if post.quoted_id:
         body["quoted_tweet"] = {"id_str": post.quoted_id, "__typename": "Tweet"}
     if post.reply_to_id:
@@ -139,8 +171,10 @@ def tweet_json(post: SimPost, media_base: str, video_base: str) -> dict[str, Any
 
 TOMBSTONES = {
     "deleted": "This Post was deleted by the Post author. Learn more",
-    "protected": "You’re unable to view this Post because this account owner limits who can view their Posts. Learn more",
-    "sensitive": "Age-restricted adult content. This content might not be appropriate for people under 18 years old. Learn more",
+    "protected": "You’re unable to view this Post because this account owner limits who can view "
+    "their Posts. Learn more",
+    "sensitive": "Age-restricted adult content. This content might not be appropriate for people "
+    "under 18 years old. Learn more",
 }
 
 
@@ -161,9 +195,17 @@ def oembed_json(post: SimPost) -> dict[str, Any]:
         f'<a href="{url}?ref_src=twsrc%5Etfw">{date}</a></blockquote>\n'
     )
     return {
-        "url": url, "author_name": post.name, "author_url": f"https://twitter.com/{post.handle}",
-        "html": markup, "width": 550, "height": None, "type": "rich", "cache_age": "3153600000",
-        "provider_name": "Twitter", "provider_url": "https://twitter.com", "version": "1.0",
+        "url": url,
+        "author_name": post.name,
+        "author_url": f"https://twitter.com/{post.handle}",
+        "html": markup,
+        "width": 550,
+        "height": None,
+        "type": "rich",
+        "cache_age": "3153600000",
+        "provider_name": "Twitter",
+        "provider_url": "https://twitter.com",
+        "version": "1.0",
     }
 
 
@@ -173,23 +215,26 @@ def x_status_page(post: SimPost | None, media_base: str) -> str:
     if post is not None:
         head += [
             '<meta content="article" property="og:type">',
-            f'<meta content="https://twitter.com/{post.handle}/status/{post.key}" property="og:url">',
+            f'<meta content="https://twitter.com/{post.handle}/status/{post.key}" '
+            'property="og:url">',
             f'<meta content="{html.escape(post.name)} (@{post.handle}) on X" property="og:title">',
             f'<meta content="{html.escape(post.current_text)}" property="og:description">',
         ]
         if post.photos:
-            head.append(f'<meta content="{media_base}/media/{post.photos[0]}:large" property="og:image">')
+            head.append(
+                f'<meta content="{media_base}/media/{post.photos[0]}:large" property="og:image">'
+            )
     title = post.key if post is not None else "X"
     return (
-        "<!DOCTYPE html><html dir=\"ltr\" lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html><html dir="ltr" lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title>{''.join(head)}</head>"
-        "<body><noscript>JavaScript is not available.</noscript><div id=\"react-root\"></div>"
+        '<body><noscript>JavaScript is not available.</noscript><div id="react-root"></div>'
         "<!-- simulated by archiver's local simulator --></body></html>"
     )
 
 
 def profile_timeline(post: SimPost | None, handle: str, account_state: str) -> str:
-    """syndication.twitter.com's embedded profile timeline: __NEXT_DATA__ tells the account's state."""
+    """syndication.twitter.com's embedded profile timeline: __NEXT_DATA__ has the account state."""
     page_props: dict[str, Any] = {"contextProvider": {"features": {}}, "timeline": {"entries": []}}
     if account_state == "suspended":
         page_props["errors"] = [{"code": 63, "message": "User has been suspended."}]
@@ -199,22 +244,40 @@ def profile_timeline(post: SimPost | None, handle: str, account_state: str) -> s
         page_props["headerProps"] = {"screenName": handle, "protected": True}
     else:
         page_props["headerProps"] = {"screenName": handle, "protected": False}
-        page_props["timeline"]["entries"] = [{
-            "type": "tweet", "entry_id": "tweet-1",
-            "content": {"tweet": {"id_str": "1", "text": "(another post)",
-                                  "user": {"screen_name": handle, "name": post.name if post else handle,
-                                           "protected": False}}},
-        }]
-    data = {"props": {"pageProps": page_props, "__N_SSP": True}, "page": "/timeline-profile/screen-name/[screenName]",
-            "query": {"screenName": handle}, "buildId": "sim", "isFallback": False, "gssp": True}
+        page_props["timeline"]["entries"] = [
+            {
+                "type": "tweet",
+                "entry_id": "tweet-1",
+                "content": {
+                    "tweet": {
+                        "id_str": "1",
+                        "text": "(another post)",
+                        "user": {
+                            "screen_name": handle,
+                            "name": post.name if post else handle,
+                            "protected": False,
+                        },
+                    }
+                },
+            }
+        ]
+    data = {
+        "props": {"pageProps": page_props, "__N_SSP": True},
+        "page": "/timeline-profile/screen-name/[screenName]",
+        "query": {"screenName": handle},
+        "buildId": "sim",
+        "isFallback": False,
+        "gssp": True,
+    }
     return (
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><div id=\"__next\"></div>"
-        f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script></body></html>'
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="__next"></div>'
+        '<script id="__NEXT_DATA__" '
+        f'type="application/json">{json.dumps(data)}</script></body></html>'
     )
 
 
 def web_page(post: SimPost) -> str:
-    published = post.created.astimezone(timezone.utc).isoformat()
+    published = post.created.astimezone(UTC).isoformat()
     return (
         f'<!DOCTYPE html><html lang="{post.lang}"><head><meta charset="utf-8">'
         f"<title>{html.escape(post.title)}</title>"
@@ -223,7 +286,8 @@ def web_page(post: SimPost) -> str:
         f'<meta name="author" content="{html.escape(post.name)}">'
         f'<meta property="article:published_time" content="{published}">'
         + (f'<meta property="og:image" content="{post.photos[0]}">' if post.photos else "")
-        + f"</head><body><article><h1>{html.escape(post.title)}</h1>{post.body_html}</article></body></html>"
+        + f"</head><body><article><h1>{html.escape(post.title)}</h1>{post.body_html}"
+        + "</article></body></html>"
     )
 
 
@@ -235,15 +299,23 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         for x in range(width):
             stripe = (x + y) // 12 % 2 == 0
             r, g, b = rgb
-            row += bytes((r, g, b) if stripe else (min(r + 40, 255), min(g + 40, 255), min(b + 40, 255)))
+            row += bytes(
+                (r, g, b) if stripe else (min(r + 40, 255), min(g + 40, 255), min(b + 40, 255))
+            )
         rows.append(bytes(row))
     raw = zlib.compress(b"".join(rows), 9)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+    )
 
 
 def color_for(name: str) -> tuple[int, int, int]:

@@ -22,36 +22,75 @@ Everything here is pure: text in, facts out.
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from archiver.core.content import media_identity
 from archiver.core.pages import PageMeta, block_text, node_text, read_page
-from archiver.platforms.base import Media, PostData, PostRef, parse_time, safe_url
+from archiver.platforms.base import Media, PostData, PostRef, safe_url
+from archiver.platforms.facebook.structured import (
+    has_id,
+    ld_author,
+    ld_names,
+    ld_text,
+    ld_time,
+    own_ld,
+    payload_time,
+    utime,
+)
 
-# Where a post's own text is, in the markup generations seen (www 2018-2020, m. 2021, comet).
-_MESSAGE = ('[data-testid="post_message"], .userContent, [data-ad-preview="message"], '
-            '[data-ad-comet-preview="message"], ._5rgt')
+_MESSAGE = (
+    '[data-testid="post_message"], .userContent, [data-ad-preview="message"], '
+    '[data-ad-comet-preview="message"], ._5rgt'
+)
 # Containers that hold exactly one post on a single-post m. page.
 _SINGLE_POST = "#m_story_permalink_view, #MPhotoContent, .story_body_container"
 _HEADER = "h1, h2, h3, h4, h5, h6, strong"
 # First path segments that are Facebook's own, never a Page or profile name.
-_NOT_A_NAME = frozenset({
-    "groups", "watch", "permalink.php", "story.php", "photo.php", "profile.php", "pages", "reel", "share",
-    "login", "login.php", "home.php", "events", "media", "l.php", "hashtag", "plugins", "video.php", "photo",
-    "r.php", "help", "policies", "privacy", "settings", "search", "stories", "marketplace", "gaming", "ufi",
-})
+_NOT_A_NAME = frozenset(
+    {
+        "groups",
+        "watch",
+        "permalink.php",
+        "story.php",
+        "photo.php",
+        "profile.php",
+        "pages",
+        "reel",
+        "share",
+        "login",
+        "login.php",
+        "home.php",
+        "events",
+        "media",
+        "l.php",
+        "hashtag",
+        "plugins",
+        "video.php",
+        "photo",
+        "r.php",
+        "help",
+        "policies",
+        "privacy",
+        "settings",
+        "search",
+        "stories",
+        "marketplace",
+        "gaming",
+        "ufi",
+    }
+)
 # Generic texts of Facebook's own pages: never a post's text.
 _BOILERPLATE = re.compile(
-    r"^(log ?in|log into facebook|create an account or log ?in|see posts, photos and more on facebook|"
-    r"facebook helps you connect|connect with friends)", re.I)
+    r"^(log ?in|log into facebook|create an account or log ?in|see posts, photos and more on "
+    r"facebook|"
+    r"facebook helps you connect|connect with friends)",
+    re.I,
+)
 # fbcdn keeps profile pictures under "t<n>.<n>-1" paths (t1.0-1, t39.30808-1, t1.6435-1…);
 # a post's photos under "-6", "-8", "-9", "-0", "-10"… .
 _AVATAR_PATH = re.compile(r"/t\d+\.\d+-1/")
@@ -61,11 +100,11 @@ _AVATAR_PATH = re.compile(r"/t\d+\.\d+-1/")
 class Reading:
     """What a post page says about one post."""
 
-    identified: bool = False                 # the page says it is this post
+    identified: bool = False  # the page says it is this post
     data: PostData = field(default_factory=PostData)
     title: str = ""
     page: PageMeta | None = None
-    payload: str = ""                        # the page, entities and JSON escapes undone
+    payload: str = ""  # the page, entities and JSON escapes undone
 
     @property
     def shows_post(self) -> bool:
@@ -84,16 +123,19 @@ def read_post_page(ref: PostRef, html: str) -> Reading:
     fragments = [page, *page.hidden_fragments()]
     anchor = _permalink_anchor(fragments, own)
     container = _container(fragments, anchor)
-    ld = _own_ld(page, own)
+    ld = own_ld(page, own)
 
     reading.identified = bool(
-        _names_post(page, own) or (ld is not None and _ld_names(ld, own))
-        or _payload_names(payload, own) or anchor is not None)
+        _names_post(page, own)
+        or (ld is not None and ld_names(ld, own))
+        or _payload_names(payload, own)
+        or anchor is not None
+    )
 
     data.author = _author_handle(page, container, ref)
-    data.author_name = _ld_author(ld) or _header_name(container, data.author)
-    data.created_at = (_ld_time(ld) or _utime(anchor, container) or _payload_time(payload, own))
-    data.text = _ld_text(ld) or _message(container) or _og_text(page, reading.identified)
+    data.author_name = ld_author(ld) or _header_name(container, data.author)
+    data.created_at = ld_time(ld) or utime(anchor, container) or payload_time(payload, own)
+    data.text = ld_text(ld) or _message(container) or _og_text(page, reading.identified)
     data.lang = (page.get("og:locale") or "").split("_")[0] or None
     data.media = _media(page, ld)
     if data.text or data.media:
@@ -123,7 +165,8 @@ def own_ids(ref: PostRef, page: PageMeta) -> set[str]:
 
 _POST_ID_IN_URL = re.compile(
     r"/(?:posts|permalink|videos(?:/[^/?#]+)?|reel|photos/[^/?#]+)/(\d{5,25})|"
-    r"[?&](?:story_fbid|fbid|v)=(\d{5,25})")
+    r"[?&](?:story_fbid|fbid|v)=(\d{5,25})"
+)
 
 
 def _post_id_in_url(url: str) -> str | None:
@@ -131,27 +174,26 @@ def _post_id_in_url(url: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-def _has_id(text: str, ids: Iterable[str]) -> bool:
-    return any(re.search(rf"(?<![0-9A-Za-z]){re.escape(i)}(?![0-9A-Za-z])", text) for i in ids if i)
-
-
 def _names_post(page: PageMeta, own: set[str]) -> bool:
     """The page's own address for itself names the post."""
-    claims = (page.get("og:url"), page.canonical, page.get("al:android:url"), page.get("al:ios:url"))
-    return any(claim and _has_id(unquote(claim), own) for claim in claims)
+    claims = (
+        page.get("og:url"),
+        page.canonical,
+        page.get("al:android:url"),
+        page.get("al:ios:url"),
+    )
+    return any(claim and has_id(unquote(claim), own) for claim in claims)
 
 
 _PAYLOAD_ID = re.compile(
     r'"(?:top_level_post_id|story_fbid|object_id|post_id|mf_story_key|feedback_target|photo_id|video_id)"'
-    r'\s*:\s*\[?\s*"?(\d{5,25})|(?:top_level_post_id|mf_story_key|tl_objid)\.(\d{5,25})')
+    r'\s*:\s*\[?\s*"?(\d{5,25})|(?:top_level_post_id|mf_story_key|tl_objid)\.(\d{5,25})'
+)
 
 
 def _payload_names(payload: str, own: set[str]) -> bool:
     """The page's data (``data-ft``, ``data-store``, inline JSON) is about the post."""
-    for match in _PAYLOAD_ID.finditer(payload):
-        if (match.group(1) or match.group(2)) in own:
-            return True
-    return False
+    return any((m.group(1) or m.group(2)) in own for m in _PAYLOAD_ID.finditer(payload))
 
 
 def unescape_payload(html: str) -> str:
@@ -176,6 +218,7 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 # --- the post's container -------------------------------------------------
 
+
 def _permalink_anchor(fragments: list[PageMeta], own: set[str]) -> LexborNode | None:
     """The link to the post's own permalink that carries its timestamp (``<a href=…/ID><abbr>``)."""
     for fragment in fragments:
@@ -184,7 +227,7 @@ def _permalink_anchor(fragments: list[PageMeta], own: set[str]) -> LexborNode | 
             while anchor is not None and anchor.tag != "a":
                 anchor = anchor.parent
             href = (anchor.attributes.get("href") or "") if anchor is not None else ""
-            if any(i in href for i in own) and _has_id(unquote(href), own):
+            if any(i in href for i in own) and has_id(unquote(href), own):
                 return anchor
     return None
 
@@ -220,6 +263,7 @@ def _container(fragments: list[PageMeta], anchor: LexborNode | None) -> LexborNo
 
 # --- fields ---------------------------------------------------------------
 
+
 def _author_handle(page: PageMeta, container: LexborNode | None, ref: PostRef) -> str | None:
     for url in (page.get("og:url"), page.canonical):
         name = _page_name(url)
@@ -253,7 +297,7 @@ def _page_name(url: str) -> str | None:
 
 
 def _header_link(container: LexborNode | None) -> LexborNode | None:
-    """The link naming the post's author in its header (``<h5><a>``, ``<strong><a>``, ``<a><strong>``)."""
+    """The link naming the post's author in its header (``<h5><a>``, ``<strong><a>``…)."""
     if container is None:
         return None
     for header in container.css(_HEADER):
@@ -320,7 +364,11 @@ def _media(page: PageMeta, ld: dict[str, Any] | None) -> list[Media]:
         seen.add(key)
         found.append(Media(url, kind))
 
-    for video in page.meta_all("og:video:secure_url") or page.meta_all("og:video:url") or page.meta_all("og:video"):
+    for video in (
+        page.meta_all("og:video:secure_url")
+        or page.meta_all("og:video:url")
+        or page.meta_all("og:video")
+    ):
         add(video, "video")
     is_video = bool(found)
     for image in page.meta_all("og:image"):
@@ -329,198 +377,13 @@ def _media(page: PageMeta, ld: dict[str, Any] | None) -> list[Media]:
         add(ld.get("contentUrl"), "video")
         thumb = ld.get("thumbnailUrl")
         add(thumb[0] if isinstance(thumb, list) and thumb else thumb, "poster")
-        image = ld.get("image")
-        if isinstance(image, dict):
-            image = image.get("url") or image.get("contentUrl")
-        add(image[0] if isinstance(image, list) and image else image, "image")
+        picture = ld.get("image")
+        if isinstance(picture, dict):
+            picture = picture.get("url") or picture.get("contentUrl")
+        add(picture[0] if isinstance(picture, list) and picture else picture, "image")
     return found
 
 
 def _is_avatar(url: str) -> bool:
     parts = urlsplit(url)
     return bool(_AVATAR_PATH.search(parts.path)) or "/rsrc.php/" in parts.path
-
-
-# --- ld+json --------------------------------------------------------------
-
-_LD_POST_TYPES = frozenset({"SocialMediaPosting", "VideoObject", "ImageObject", "Article", "NewsArticle",
-                            "BlogPosting", "DiscussionForumPosting", "Photograph"})
-
-
-def _own_ld(page: PageMeta, own: set[str]) -> dict[str, Any] | None:
-    """The ld+json object describing this post: one that names it, else the page's only post object."""
-    candidates = [item for item in _ld_items(page.ld_json) if _ld_type(item) & _LD_POST_TYPES]
-    named = [item for item in candidates if _ld_names(item, own)]
-    if named:
-        return named[0]
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def _ld_items(values: list[Any]) -> Iterator[dict[str, Any]]:
-    for value in values:
-        if isinstance(value, list):
-            yield from (v for v in value if isinstance(v, dict))
-        elif isinstance(value, dict):
-            graph = value.get("@graph")
-            if isinstance(graph, list):
-                yield from (v for v in graph if isinstance(v, dict))
-            yield value
-
-
-def _ld_type(item: dict[str, Any]) -> set[str]:
-    kind = item.get("@type")
-    if isinstance(kind, str):
-        return {kind}
-    if isinstance(kind, list):
-        return {k for k in kind if isinstance(k, str)}
-    return set()
-
-
-def _ld_names(item: dict[str, Any], own: set[str]) -> bool:
-    for key in ("url", "@id", "mainEntityOfPage", "identifier", "sharedContent"):
-        value = item.get(key)
-        if isinstance(value, dict):
-            value = value.get("@id") or value.get("url")
-        if isinstance(value, str) and _has_id(unquote(value), own):
-            return True
-    return False
-
-
-def _ld_author(ld: dict[str, Any] | None) -> str | None:
-    if ld is None:
-        return None
-    author = ld.get("author")
-    if isinstance(author, list) and author:
-        author = author[0]
-    if isinstance(author, dict):
-        author = author.get("name")
-    return author.strip()[:512] if isinstance(author, str) and author.strip() else None
-
-
-def _ld_time(ld: dict[str, Any] | None) -> datetime | None:
-    if ld is None:
-        return None
-    for key in ("dateCreated", "uploadDate", "datePublished"):
-        stamp = parse_time(ld.get(key))
-        if stamp is not None:
-            return stamp
-    return None
-
-
-def _ld_text(ld: dict[str, Any] | None) -> str | None:
-    if ld is None:
-        return None
-    for key in ("articleBody", "text", "description", "caption"):
-        value = ld.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
-def from_epoch(value: str | int) -> datetime | None:
-    try:
-        stamp = int(value)
-        if not 1_000_000_000 <= stamp <= 4_000_000_000:  # 2001 to 2096: a time, not an id
-            return None
-        return datetime.fromtimestamp(stamp, tz=timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-# --- the post's own time --------------------------------------------------
-
-def _utime(anchor: LexborNode | None, container: LexborNode | None) -> datetime | None:
-    """``data-utime`` (www) or the ``time`` in an ``abbr``'s ``data-store`` (m.) of the post's
-    own timestamp: inside the link to its permalink, else inside its container."""
-    scopes = [anchor] if anchor is not None else []
-    if container is not None:
-        scopes.append(container)
-    for scope in scopes:
-        for abbr in scope.css("abbr"):
-            stamp = _abbr_time(abbr)
-            if stamp is not None:
-                return stamp
-    return None
-
-
-def _abbr_time(abbr: LexborNode) -> datetime | None:
-    attrs = abbr.attributes
-    if attrs.get("data-utime"):
-        return from_epoch(attrs["data-utime"] or "")
-    store = attrs.get("data-store")
-    if store:
-        try:
-            value = json.loads(store)
-        except (ValueError, RecursionError):
-            return None
-        if isinstance(value, dict) and isinstance(value.get("time"), int):
-            return from_epoch(value["time"])
-    return None
-
-
-_TIME_THEN_ID = re.compile(
-    r'"(?:publish_time|creation_time)"\s*:\s*(\d{9,11})[^{}]{0,600}?'
-    r'"(?:story_fbid|top_level_post_id|post_id|id)"\s*:\s*\[?\s*"?(\d{5,25})')
-_ID_THEN_TIME = re.compile(
-    r'"(?:story_fbid|top_level_post_id|post_id|id)"\s*:\s*\[?\s*"?(\d{5,25})"?\]?[^{}]{0,600}?'
-    r'"(?:publish_time|creation_time)"\s*:\s*(\d{9,11})')
-
-
-def _payload_time(payload: str, own: set[str]) -> datetime | None:
-    """``publish_time``/``creation_time`` in the same JSON object as the post's own id."""
-    if "_time" not in payload:
-        return None
-    for match in _TIME_THEN_ID.finditer(payload):
-        if match.group(2) in own:
-            return from_epoch(match.group(1))
-    for match in _ID_THEN_TIME.finditer(payload):
-        if match.group(1) in own:
-            return from_epoch(match.group(2))
-    return None
-
-
-# --- phrases --------------------------------------------------------------
-
-_APOSTROPHES = ("\u2019", "\u2018", "\u02bc", "\u00b4", "`")
-
-
-def normalise_phrase(text: str) -> str:
-    """Text as phrases are compared: NFC, apostrophes and spaces unified, case folded."""
-    text = unicodedata.normalize("NFC", text)
-    for mark in _APOSTROPHES:  # str.replace: a dict-driven translate is slow on a 1 MB page
-        if mark in text:
-            text = text.replace(mark, "'")
-    return " ".join(text.casefold().split())
-
-
-def candidate_strings(page: PageMeta, payload: str) -> Iterator[str]:
-    """The strings a page shows as messages: its title, each text node of its body, and each
-    string of its JSON payload — normalised. A phrase counts when one of them starts with it."""
-    yield normalise_phrase(page.title)
-    body = page.document.body
-    if body is not None:
-        for node in body.traverse(include_text=True):
-            if node.tag == "-text" and node.parent is not None and node.parent.tag not in ("script", "style"):
-                text = (node.text_content or "").strip()
-                if 8 <= len(text) <= 600:
-                    yield normalise_phrase(text)
-    for match in re.finditer(r'"([^"\\]{8,600})"', payload):
-        yield normalise_phrase(match.group(1))
-
-
-def phrase_hits(page: PageMeta, payload: str, phrases: Iterable[str]) -> list[str]:
-    """The phrases the page shows as a message of its own (see `candidate_strings`)."""
-    wanted = [p for p in phrases if p]
-    if not wanted:
-        return []
-    # Cheap first: most pages hold none of the phrases anywhere.
-    haystack = normalise_phrase(page.title + " " + payload)
-    present = [p for p in wanted if p in haystack]
-    if not present:
-        return []
-    hits = []
-    for candidate in candidate_strings(page, payload):
-        for phrase in present:
-            if candidate.startswith(phrase) and phrase not in hits:
-                hits.append(phrase)
-    return hits

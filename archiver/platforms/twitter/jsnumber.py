@@ -25,7 +25,7 @@ def to_radix_string(value: float, radix: int) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value < 0:
         return "-" + to_radix_string(-value, radix)
-    integer = math.floor(value)
+    integer = float(math.floor(value))
     fraction = value - integer
     delta = max(0.5 * (math.nextafter(value, math.inf) - value), math.nextafter(0.0, 1.0))
     fraction_digits: list[int] = []
@@ -36,18 +36,17 @@ def to_radix_string(value: float, radix: int) -> str:
             digit = int(fraction)
             fraction_digits.append(digit)
             fraction -= digit
-            if fraction > 0.5 or (fraction == 0.5 and (digit & 1)):
-                if fraction + delta > 1:
-                    # Round up, carrying through earlier digits (and into the integer).
-                    while True:
-                        if not fraction_digits:
-                            integer += 1
-                            break
-                        last = fraction_digits.pop()
-                        if last + 1 < radix:
-                            fraction_digits.append(last + 1)
-                            break
-                    break
+            if (fraction > 0.5 or (fraction == 0.5 and (digit & 1))) and fraction + delta > 1:
+                # Round up, carrying through earlier digits (and into the integer).
+                while True:
+                    if not fraction_digits:
+                        integer += 1
+                        break
+                    last = fraction_digits.pop()
+                    if last + 1 < radix:
+                        fraction_digits.append(last + 1)
+                        break
+                break
             if not fraction >= delta:
                 break
     integer_digits: list[str] = []
@@ -55,7 +54,6 @@ def to_radix_string(value: float, radix: int) -> str:
     while math.frexp(integer / radix)[1] - 53 > 0:
         integer /= radix
         integer_digits.append("0")
-    integer = float(integer)
     while True:
         remainder = math.fmod(integer, radix)
         integer_digits.append(_DIGITS[int(remainder)])
