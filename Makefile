@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check bench install browser postgres clean
+.PHONY: demo test check bench install browser postgres replaywebpage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m archiver.testing.demo
 
-test: check browser postgres
+test: check browser postgres replaywebpage
 	$(BIN)/python -m pytest
 
 # The quality gate, run first by `make test` (and so by CI): lint, format, types, layers.
@@ -46,6 +46,21 @@ postgres:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
 	      || echo "warning: could not install postgresql; the PostgreSQL tests will be skipped"; \
 	  else echo "warning: postgresql is missing (apt-get install postgresql); the PostgreSQL tests will be skipped"; fi; }
+
+# ReplayWeb.page, self-hosted from its npm package (its prebuilt ui.js and sw.js; no
+# dependencies are installed), for the test that opens the demo's WACZ in it.
+RWP_VERSION := 2.5.3
+RWP := $(VENV)/replaywebpage
+replaywebpage: $(STAMP)
+	@test -f $(RWP)/package/sw.js || { \
+	  command -v npm >/dev/null 2>&1 || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) || true; fi; }; \
+	  if command -v npm >/dev/null 2>&1; then \
+	    mkdir -p $(RWP) && cd $(RWP) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null \
+	      && tar xzf replaywebpage-$(RWP_VERSION).tgz \
+	      || echo "warning: could not fetch ReplayWeb.page; its test will be skipped"; \
+	  else echo "warning: npm is missing (apt-get install npm); the ReplayWeb.page test will be skipped"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py

@@ -180,6 +180,7 @@ class Archive:
         platform: str | None = None,
         seeds: Path | None = None,
         with_media: bool = False,
+        wacz: str = "archive.wacz",
     ) -> Report:
         """The deletion report's data (`render_report` makes it HTML, CSV, JSON or Markdown)."""
         return build_report(
@@ -190,6 +191,7 @@ class Archive:
             platform=platform,
             seeds=seeds,
             with_media=with_media,
+            wacz=wacz,
         )
 
     @staticmethod

@@ -235,13 +235,24 @@ def report(
     seeds: Optional[Path] = typer.Option(
         None, "--seeds", help="Only the posts named in this seed list."
     ),
+    wacz: str = typer.Option(
+        "archive.wacz",
+        "--wacz",
+        help="The WACZ the report's links open each post's view in (a file name, or its URL).",
+    ),
 ) -> None:
     """Export the deletion report: what vanished, when, what it said, and the evidence."""
     since_at = parse_date(since, "--since") if since else None  # the user's input is checked first
     until_at = parse_date(until, "--until") if until else None
     with archive(readonly=True) as arc:
         data = arc.report(
-            status.value, since_at, until_at, platform, seeds, with_media=fmt is ReportFormat.html
+            status.value,
+            since_at,
+            until_at,
+            platform,
+            seeds,
+            with_media=fmt is ReportFormat.html,
+            wacz=wacz,
         )
     body = Archive.render_report(data, fmt.value)
     if output is None:

@@ -58,6 +58,32 @@ def parse_rewrites(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _host_port(text: str) -> tuple[str, int]:
+    """``host:port``, ``[v6]:port``; the host lower-cased, the port 1-65535."""
+    host, sep, port = text.strip().rpartition(":")
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{text.strip()!r} is not HOST:PORT")
+    return host.lower(), int(port)
+
+
+def parse_resolve(text: str) -> tuple[tuple[str, int, str, int], ...]:
+    """``HOST:PORT=TARGET:PORT,…``: connect to TARGET:PORT whenever HOST:PORT is asked for,
+    as curl's ``--connect-to`` does. The request, its Host header, TLS's server name and
+    certificate check, and what the WARC records all stay HOST's."""
+    pairs = []
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        source, sep, target = item.partition("=")
+        if not sep:
+            raise ValueError(f"{item.strip()!r} is not HOST:PORT=TARGET:PORT")
+        pairs.append((*_host_port(source), *_host_port(target)))
+    return tuple(pairs)
+
+
 def parse_url_list(text: str) -> tuple[str, ...]:
     """Comma-separated URLs; ``none`` for an empty list (an empty variable means "the default")."""
     if text.strip().lower() == "none":
@@ -86,6 +112,11 @@ class Settings:
     url_rewrite: tuple[tuple[str, str], ...] = field(
         default=(), metadata={"env": "ARCHIVER_URL_REWRITE", "parse": parse_rewrites}
     )
+    resolve: tuple[tuple[str, int, str, int], ...] = field(
+        default=(), metadata={"env": "ARCHIVER_RESOLVE", "parse": parse_resolve}
+    )
+    # A PEM file of CA certificates to trust besides the system's (a test CA, a proxy's).
+    ca_bundle: str = field(default="", metadata={"env": "ARCHIVER_CA_BUNDLE"})
     user_agent: str = field(
         default="Mozilla/5.0 (compatible; archiver/0.1; evidence preservation)",
         metadata={"env": "ARCHIVER_USER_AGENT"},
@@ -158,6 +189,12 @@ class Settings:
         default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"}
     )
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
+    # The ReplayWeb.page the HTML report links each post's view to (self-hosted, or the public one).
+    replay_url: str = field(
+        default="https://replayweb.page/", metadata={"env": "ARCHIVER_REPLAY_URL"}
+    )
+    # Who runs this archive (a name, an e-mail address): the ``operator`` of every WARC file.
+    operator: str = field(default="", metadata={"env": "ARCHIVER_OPERATOR"})
     cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
     # Every other ARCHIVER_* variable, for the platforms to read their own settings from.
     extras: tuple[tuple[str, str], ...] = field(default=(), metadata={"env": ""})
@@ -243,16 +280,11 @@ class Settings:
         return cls(**values)
 
     @property
-    def loopback_allowed(self) -> bool:
-        """Rewriting to a local simulator implies talking to loopback (the contract says so),
-        but only at the rewrite targets themselves (`loopback_endpoints`)."""
-        return self.allow_private or bool(self.url_rewrite)
-
-    @property
     def loopback_endpoints(self) -> frozenset[tuple[str, int]]:
-        """The ``(host, port)`` pairs of the ``ARCHIVER_URL_REWRITE`` targets: the only places on
-        this machine a request may reach (issue 12: not any loopback port, through any redirect)."""
-        found = set()
+        """The ``(host, port)`` pairs of the ``ARCHIVER_URL_REWRITE`` and ``ARCHIVER_RESOLVE``
+        targets: the only places on this machine a request may reach (issue 12: not any
+        loopback port, through any redirect)."""
+        found = {(host, port) for _, _, host, port in self.resolve}
         for _, target in self.url_rewrite:
             parts = urlsplit(target)
             try:

@@ -16,7 +16,7 @@ def test_defaults():
     assert (s.confirmations, s.confirm_interval) == (2, 3600.0)
     assert s.schedule == (3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400, 30 * 86400)
     assert s.max_response_bytes == 50 * 1024 * 1024
-    assert not s.loopback_allowed
+    assert s.loopback_endpoints == frozenset()
 
 
 def test_environment_values_are_parsed():
@@ -34,7 +34,27 @@ def test_environment_values_are_parsed():
     assert s.schedule == (600.0, 7200.0)
     assert s.allow_private
     assert s.url_rewrite[0][0] == "https://x.com/i"  # longest prefix first
-    assert s.loopback_allowed
+    assert s.loopback_endpoints == {("127.0.0.1", 1)}
+
+
+def test_resolve_sends_connections_elsewhere_and_trusts_only_its_targets():
+    s = Settings.from_env(
+        {
+            "ARCHIVER_RESOLVE": "x.com:443=127.0.0.1:8443, [::1]:80=[::1]:8080",
+            "ARCHIVER_CA_BUNDLE": "ca.pem",
+        }
+    )
+    assert s.resolve == (("x.com", 443, "127.0.0.1", 8443), ("::1", 80, "::1", 8080))
+    assert s.loopback_endpoints == {("127.0.0.1", 8443), ("::1", 8080)}
+    assert s.ca_bundle == "ca.pem"
+
+
+@pytest.mark.parametrize(
+    "value", ["x.com=127.0.0.1:1", "x.com:443", "x.com:0=a:1", "x.com:443=a:99999"]
+)
+def test_a_bad_resolve_is_refused_naming_the_setting(value):
+    with pytest.raises(InputError, match="ARCHIVER_RESOLVE"):
+        Settings.from_env({"ARCHIVER_RESOLVE": value})
 
 
 def test_explicit_overrides_win():

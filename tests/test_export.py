@@ -76,7 +76,7 @@ def test_pywb_replays_the_captured_post(cli_env, run_cli, tmp_path, sim):
     run_cli("capture", PHOTO)
     _, out, _ = run_cli("show", PHOTO, "--json")
     capture = json.loads(out)["captures"][0]
-    from archiver.warc.writer import read_record
+    from archiver.warc.reader import read_record
 
     warc, _, archived = read_record(cli_env.home / capture["warc_file"], capture["offset"])
     target = warc["WARC-Target-URI"]

@@ -99,7 +99,7 @@ def test_slow_drip_is_cut_by_the_total_timeout(settings, store, clock, sim):
 
 def test_huge_bodies_are_cut_at_the_cap_and_marked(settings, store, clock, sim):
     from archiver.store import WarcRecord
-    from archiver.warc.writer import read_record
+    from archiver.warc.reader import read_record
 
     capture(settings, store, [WEB_PAGE], clock=clock)
     with HostileServer() as hostile:

@@ -20,7 +20,7 @@ from archiver.store import Observation, Post
 from archiver.store.posts import find_post, observations_of
 from archiver.store.runs import due_post_ids
 from archiver.testing.simulator import SimPost, tweet_id_at
-from archiver.warc.writer import read_record
+from archiver.warc.reader import read_record
 from tests.conftest import FB_POST, PHOTO_TWEET, PLAIN_TWEET, T0, WEB_PAGE
 
 TWEET = f"https://x.com/sim_bob/status/{PLAIN_TWEET}"

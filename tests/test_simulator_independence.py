@@ -14,7 +14,7 @@ import archiver.platforms.twitter as twitter
 import archiver.platforms.twitter.endpoints as endpoints
 from archiver import Archive
 from archiver.testing.simulator.tokens import expected_token
-from archiver.warc.writer import read_record
+from archiver.warc.reader import read_record
 from tests.conftest import PLAIN_TWEET
 from tests.platforms.test_twitter import TOKEN_PAIRS
 

@@ -3,6 +3,7 @@ capture, recheck, the report and the WACZ export without a line of product code 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -26,6 +27,7 @@ from archiver.platforms.base import (
     PostRef,
     Purpose,
     Response,
+    Seen,
 )
 from archiver.report.build import build_report
 from archiver.runs.capture import capture
@@ -98,6 +100,9 @@ class Toy:
     def unwrap(self, url: str) -> str | None:
         return None
 
+    def view(self, seen: Seen) -> str | None:
+        return f"<!DOCTYPE html><title>toy</title><p>{html.escape(seen.data.text or '')}</p>"
+
 
 @pytest.fixture
 def toy_server():
@@ -153,4 +158,8 @@ def test_a_toy_platform_goes_through_the_whole_pipeline(toy_server, settings, cl
     store.close()
     with zipfile.ZipFile(result.output) as wacz:
         pages = wacz.read("pages/pages.jsonl").decode()
-    assert "api/1.json" in pages
+        originals = wacz.read("pages/extraPages.jsonl").decode()
+    # The vanished post opens on its own platform's view of it, as last seen alive.
+    assert "https://view.archiver.invalid/toy/1" in pages
+    assert "api/1.json" in originals
+    assert post.view_url == "https://view.archiver.invalid/toy/1"

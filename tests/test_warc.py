@@ -10,7 +10,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.core.exchange import Exchange
 from archiver.core.records import RevisitOf
-from archiver.warc.writer import WarcWriter, read_record
+from archiver.warc.reader import read_record
+from archiver.warc.writer import WarcWriter
 
 T = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

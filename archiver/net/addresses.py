@@ -13,7 +13,7 @@ import asyncio
 import ipaddress
 import select
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import httpcore
@@ -117,11 +117,22 @@ class BlockedConnect(httpcore.ConnectError):
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves names itself and connects only to addresses the policy allows."""
+    """Resolves names itself and connects only to addresses the policy allows.
 
-    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None):
+    ``connect_to`` maps a ``(host, port)`` asked for to the ``(host, port)`` to connect to
+    instead (``ARCHIVER_RESOLVE``, as curl's ``--connect-to``): only the TCP connection
+    goes elsewhere; TLS still names and verifies the host asked for.
+    """
+
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+        connect_to: Mapping[tuple[str, int], tuple[str, int]] | None = None,
+    ):
         self._policy = policy
         self._inner = inner or httpcore.AnyIOBackend()
+        self._connect_to = dict(connect_to or {})
 
     async def connect_tcp(
         self,
@@ -131,6 +142,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
+        host, port = self._connect_to.get((host.lower(), port), (host, port))
         addresses = await _resolve(host, port, timeout)
         trusted = self._policy.trusts(host, port)
         problems = []

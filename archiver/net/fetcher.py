@@ -30,6 +30,7 @@ import httpx
 
 from archiver.config import Settings
 from archiver.core.exchange import Exchange
+from archiver.errors import InputError
 from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
 from archiver.net.cookies import UserCookies
 from archiver.net.decoding import DecodeBudget, decode_answer
@@ -99,6 +100,20 @@ class FetchResult:
             exchange.close()
 
 
+def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """The system's trusted CAs, and those of ``ca_bundle`` (``ARCHIVER_CA_BUNDLE``) too."""
+    context = ssl.create_default_context()
+    if ca_bundle:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise InputError(
+                f"ARCHIVER_CA_BUNDLE={ca_bundle}: not a readable PEM file of CAs ({reason})"
+            ) from None
+    return context
+
+
 class Fetcher:
     """Runs fetch requests with httpx. Use as ``async with Fetcher(settings) as f``.
 
@@ -152,12 +167,13 @@ class Fetcher:
         transport = httpx.AsyncHTTPTransport(retries=0)
         # httpx does not take a network backend, so its pool is replaced by one
         # that connects only where the address policy allows.
+        connect_to = {(h, p): (th, tp) for h, p, th, tp in self.settings.resolve}
         transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
+            ssl_context=tls_context(self.settings.ca_bundle),
             max_connections=limits,
             max_keepalive_connections=limits,
             keepalive_expiry=5.0,
-            network_backend=GuardedBackend(self._policy),
+            network_backend=GuardedBackend(self._policy, connect_to=connect_to),
         )
         return transport
 

@@ -28,6 +28,7 @@ from archiver.platforms.base import (
     PostRef,
     Purpose,
     Response,
+    Seen,
 )
 
 _PLATFORMS: list[Platform] = [twitter.PLATFORM, facebook.PLATFORM]
@@ -113,6 +114,11 @@ def followups(
     ref: PostRef, responses: Mapping[str, Response], data: PostData | None, purpose: Purpose
 ) -> list[FetchRequest]:
     return get(ref.platform).followups(ref, responses, data, purpose)
+
+
+def view(seen: Seen) -> str | None:
+    """The post's readable view (HTML), rendered by its platform; None if it has none."""
+    return get(seen.ref.platform).view(seen)
 
 
 def embedded_posts(page: object) -> Iterable[str]:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote
 
 from archiver.core.content import content_hash, without_surrogates
 from archiver.core.status import Classification
@@ -169,6 +170,41 @@ class PostData:
         return bool(self.text or self.media or self.author)
 
 
+# Views (issue 14) live under a host that can never be a real one: ".invalid" is reserved
+# (RFC 6761, section 6.4), so a view can never be taken for, or collide with, a capture.
+VIEW_HOST = "view.archiver.invalid"
+
+
+def view_url(ref: PostRef) -> str:
+    """Where the readable view of a post is archived (a WARC ``resource`` record)."""
+    return f"https://{VIEW_HOST}/{ref.platform}/{quote(ref.key, safe=':')}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """An archived record a view was made from."""
+
+    role: str
+    uri: str
+    record_id: str
+    payload_digest: str | None
+    date: datetime
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a platform renders a post's view from: one look at it, its answers as archived."""
+
+    ref: PostRef
+    data: PostData
+    responses: Mapping[str, Response]
+    sources: tuple[Source, ...]
+    observed_at: datetime
+    # A URL as the archive holds it (the same URL, unless ARCHIVER_URL_REWRITE changed it),
+    # so that a view's media resolve to the archived records on replay.
+    archived: Callable[[str], str] = str
+
+
 @dataclass(frozen=True)
 class PlatformSetting:
     """A setting only one platform reads: its ``ARCHIVER_*`` variable, default and meaning."""
@@ -231,12 +267,20 @@ class Platform(Protocol):
     def unwrap(self, url: str) -> str | None:
         """The post an embed frame of this platform shows (its plugin URL), or None."""
 
+    def view(self, seen: Seen) -> str | None:
+        """A readable HTML page of the post, made from its archived answers; None when the
+        archived page reads well as it is (a web page)."""
+
 
 def _embeds_nothing(page: PageMeta) -> list[str]:
     return []
 
 
 def _unwraps_nothing(url: str) -> str | None:
+    return None
+
+
+def _no_view(seen: Seen) -> str | None:
     return None
 
 
@@ -258,4 +302,5 @@ class PlatformModule:
     identity: Callable[[str, str], tuple[str, str]]
     embedded: Callable[[PageMeta], list[str]] = _embeds_nothing
     unwrap: Callable[[str], str | None] = _unwraps_nothing
+    view: Callable[[Seen], str | None] = _no_view
     settings: tuple[PlatformSetting, ...] = ()

@@ -20,10 +20,16 @@ from archiver.platforms.base import PostRef, Response
 from archiver.store import Observation, Post, Session, Store, WarcRecord
 from archiver.store.files import file_hashes, media_records
 from archiver.store.models import row_id
-from archiver.store.posts import captures_of, iter_posts, observations_of, status_counts
+from archiver.store.posts import (
+    captures_of,
+    iter_posts,
+    latest_view,
+    observations_of,
+    status_counts,
+)
 from archiver.store.runs import degraded_runs
 from archiver.warc.files import warc_path
-from archiver.warc.writer import read_record
+from archiver.warc.reader import read_record
 
 MAX_INLINE_IMAGE = 5 * 1024 * 1024
 STATUS_CHOICES = ("vanished", "suspect", "never_seen", "all")
@@ -87,6 +93,9 @@ class ReportPost:
     media: list[MediaItem] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The post's readable view in the archive (issue 14), as of its last look alive.
+    view_url: str | None = None
+    view_at: datetime | None = None
 
 
 @dataclass
@@ -107,6 +116,10 @@ class Report:
     status_counts: dict[str, int]
     posts: list[ReportPost]
     held_runs: list[HeldRun] = field(default_factory=list)
+    # Where the report links each post's view: ReplayWeb.page at ``replay_url``, opening
+    # ``wacz`` (the package `archiver export wacz` writes, a file name or where it is published).
+    wacz: str = "archive.wacz"
+    replay_url: str = "https://replayweb.page/"
 
 
 # The report's sections, in the order they are shown (issue 10). A report of one status
@@ -191,6 +204,7 @@ def build_report(
     seeds: Path | None = None,
     with_media: bool = False,
     now: datetime | None = None,
+    wacz: str = "archive.wacz",
 ) -> Report:
     """The posts in ``status`` (vanished, suspect, never_seen, all), filtered, with their evidence.
 
@@ -230,7 +244,16 @@ def build_report(
         "platform": platform,
         "seeds": str(seeds) if seeds else None,
     }
-    return Report(now or datetime.now(UTC), filters, sum(counts.values()), counts, posts, held)
+    return Report(
+        now or datetime.now(UTC),
+        filters,
+        sum(counts.values()),
+        counts,
+        posts,
+        held,
+        wacz=wacz,
+        replay_url=store.settings.replay_url,
+    )
 
 
 def held_runs(
@@ -280,6 +303,9 @@ def _report_post(
         evidence=None,
         timeline=[_timeline_entry(o) for o in observations],
     )
+    view = latest_view(session, row_id(post))
+    if view is not None:
+        item.view_url, item.view_at = view.target_uri, view.recorded_at
     versions = captures_of(session, row_id(post))
     if versions:
         observation, record = versions[-1]

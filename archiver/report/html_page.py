@@ -13,7 +13,14 @@ import html
 from importlib import resources
 
 from archiver.report.build import Report, ReportPost, never_seen_note, sections
-from archiver.report.wording import counts_line, empty_sentence, held_lines, human, iso
+from archiver.report.wording import (
+    counts_line,
+    empty_sentence,
+    held_lines,
+    human,
+    iso,
+    replay_link,
+)
 from archiver.version import __version__
 
 # The page's style and the script that sorts and filters its summary table ship as package
@@ -61,7 +68,7 @@ def render_html(report: Report) -> bytes:
             if heading:
                 parts.append(f"<h2>{_e(heading)}</h2>")
             parts.extend(
-                _never_seen_card(post) if post.status == "never_seen" else _card(post)
+                _never_seen_card(post) if post.status == "never_seen" else _card(report, post)
                 for post in posts
             )
     parts.append(f"</main><script>{SCRIPT}</script></body></html>")
@@ -97,7 +104,7 @@ def _summary_table(report: Report) -> str:
     )
 
 
-def _card(post: ReportPost) -> str:
+def _card(report: Report, post: ReportPost) -> str:
     initial = (post.author_name or post.author or "?")[:1].upper()
     media = []
     for m in post.media:
@@ -141,7 +148,8 @@ def _card(post: ReportPost) -> str:
         f'<div class="text">{_e(post.text or "(no text archived)")}</div>'
         + (f'<div class="media">{"".join(media)}</div>' if media else "")
         + warnings
-        + f"<dl><dt>post</dt><dd>{_e(post.url)}</dd><dt>platform</dt><dd>{_e(post.platform)} "
+        + _links(report, post)
+        + f"<dl><dt>post</dt><dd>{_link(post.url)}</dd><dt>platform</dt><dd>{_e(post.platform)} "
         f"{_e(post.post_id)}</dd>"
         f"<dt>first captured</dt><dd>{_e(human(post.first_captured_at))}</dd>"
         f"<dt>last seen alive</dt><dd>{_e(human(post.last_seen_alive_at))}</dd>"
@@ -153,6 +161,23 @@ def _card(post: ReportPost) -> str:
         f'class="timeline">{timeline}</ol></details>'
         "</article>"
     )
+
+
+def _link(url: str | None, text: str | None = None) -> str:
+    """A link out of the report: opened as a navigation (never fetched by the page, which its
+    CSP forbids), with no referrer, so the report's location stays private."""
+    if not url:
+        return ""
+    return f'<a href="{_e(url)}" rel="noopener noreferrer" target="_blank">{_e(text or url)}</a>'
+
+
+def _links(report: Report, post: ReportPost) -> str:
+    """The post's original URL, and its archived view in the WACZ (ReplayWeb.page)."""
+    view = replay_link(report, post.view_url, post.view_at)
+    parts = [_link(post.url, "original post")]
+    if view:
+        parts.append(_link(view, f"archived view ({human(post.view_at)}, in {report.wacz})"))
+    return f'<p class="links">{" · ".join(parts)}</p>'
 
 
 def _never_seen_card(post: ReportPost) -> str:

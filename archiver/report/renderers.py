@@ -15,7 +15,14 @@ import re
 
 from archiver.report.build import Report, ReportPost, never_seen_note, sections
 from archiver.report.html_page import render_html
-from archiver.report.wording import counts_line, empty_sentence, held_lines, human, iso
+from archiver.report.wording import (
+    counts_line,
+    empty_sentence,
+    held_lines,
+    human,
+    iso,
+    replay_link,
+)
 from archiver.version import __version__
 
 CSV_COLUMNS = [
@@ -145,6 +152,13 @@ def render_json(report: Report) -> bytes:
                     for t in post.timeline
                 ],
                 "warnings": post.warnings,
+                "view": None
+                if post.view_url is None
+                else {
+                    "url": post.view_url,
+                    "at": iso(post.view_at),
+                    "replay": replay_link(report, post.view_url, post.view_at),
+                },
             }
         )
         for key in ("warc_file", "warc_offset", "warc_record_id", "payload_digest", "warc_sha256"):
@@ -212,12 +226,12 @@ def render_markdown(report: Report) -> bytes:
             out += (
                 _md_never_seen(post, level)
                 if post.status == "never_seen"
-                else _md_post(post, level)
+                else _md_post(report, post, level)
             )
     return "\n".join(out).encode("utf-8")
 
 
-def _md_post(post: ReportPost, level: str) -> list[str]:
+def _md_post(report: Report, post: ReportPost, level: str) -> list[str]:
     who = (
         f"{_md(post.author_name)} (@{_md(post.author)})"
         if post.author
@@ -240,6 +254,9 @@ def _md_post(post: ReportPost, level: str) -> list[str]:
     ]
     if post.media:
         out.append("- **Media:** " + ", ".join(f"{m.kind} <{m.url}>" for m in post.media))
+    link = replay_link(report, post.view_url, post.view_at)
+    if link:
+        out.append(f"- **Archived view:** <{link}> (in `{report.wacz}`)")
     if post.evidence:
         ev = post.evidence
         out.append(

@@ -5,6 +5,7 @@ so that the HTML, Markdown and CSV say the same thing the same way.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from archiver.report.build import Report
 
@@ -47,3 +48,13 @@ def empty_sentence(report: Report) -> str:
         if any(v for k, v in report.filters.items() if k != "status")
         else "."
     )
+
+
+def replay_link(report: Report, url: str | None, at: datetime | None) -> str | None:
+    """A ReplayWeb.page link that opens ``url`` as archived at ``at`` in the report's WACZ."""
+    if not url or at is None:
+        return None
+    stamp = at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    query = urlencode({"source": report.wacz})
+    fragment = urlencode({"view": "replay", "url": url, "ts": stamp})
+    return f"{report.replay_url}?{query}#{fragment}"

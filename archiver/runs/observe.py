@@ -11,7 +11,8 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from urllib.parse import quote
 
 from archiver import platforms
 from archiver.config import Settings
@@ -21,7 +22,9 @@ from archiver.core.status import Classification, Outcome, Signal
 from archiver.errors import UnsupportedURL
 from archiver.net.fetcher import Fetcher, FetchResult
 from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
-from archiver.warc.writer import WarcWriter, payload_digest
+from archiver.runs.views import VIEW_ROLE, write_view
+from archiver.warc.fields import payload_digest
+from archiver.warc.writer import WarcWriter
 
 # For some URLs, the last full response recorded for each: its payload digest and where it is.
 LastResponses = Callable[[list[str]], dict[str, tuple[str, RevisitOf]]]
@@ -57,6 +60,7 @@ class Visit:
         None  # a control post's expected state (issue 11), not a post of the archive
     )
     held: str = ""  # why the platform was degraded when this look was made
+    view_note: str = ""  # why no view of the post was written, if none was
 
     @property
     def outcome(self) -> Outcome:
@@ -167,6 +171,9 @@ class Observer:
             held=held,
         )
         visit.main_record = main_record(ref, written)
+        view, visit.view_note = await write_view(visit, self.writer, self.settings)
+        if view is not None:
+            written.append(WrittenRecord(VIEW_ROLE, None, view))
         await self._write_metadata(visit)
         return visit
 
@@ -322,10 +329,23 @@ class Observer:
             payload["control"] = {"expected": visit.control}
         if visit.held:
             payload["platform_degraded"] = visit.held
+        if visit.view_note:
+            payload["view"] = visit.view_note
         concurrent = visit.main_record.record_id if visit.main_record else None
         visit.metadata_record = await asyncio.to_thread(
-            self.writer.write_metadata, visit.ref.url, payload, visit.started_at, concurrent
+            self.writer.write_metadata,
+            observation_urn(visit.ref, visit.started_at),
+            payload,
+            visit.started_at,
+            concurrent,
         )
+
+
+def observation_urn(ref: PostRef, at: datetime) -> str:
+    """The target of a look's metadata record: a URI of its own. Under the post's URL, replay
+    tools indexed it beside the page fetched in the same second and served the JSON instead."""
+    stamp = at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"urn:archiver:observation:{ref.platform}:{quote(ref.key, safe='')}:{stamp}"
 
 
 def main_record(ref: PostRef, written: list[WrittenRecord]) -> RecordRef | None:

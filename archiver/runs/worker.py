@@ -24,12 +24,11 @@ from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, notify, run_summary
-from archiver.runs.session import open_run
+from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
 from archiver.store.runs import claim, due_count, finish_run, start_run
 from archiver.store.visits import Transition
 from archiver.warc.repair import repair_torn_files
-from archiver.warc.writer import WarcWriter
 
 _WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -100,9 +99,7 @@ async def run_worker(
     check_worker_id(worker_id)
     report = WorkerReport(worker_id)
     await asyncio.to_thread(repair_torn_files, store)
-    writer = WarcWriter(
-        store.warc_dir, max_bytes=settings.warc_max_bytes, clock=clock, tag=worker_id
-    )
+    writer = new_writer(settings, store, clock, tag=worker_id)
     async with open_run(
         settings, store, transport=transport, clock=clock, writer=writer
     ) as observer:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
+from archiver.core.status import Outcome, OutcomeKind
 from archiver.store.db import Store
 from archiver.store.models import Observation, Post, WarcFile, WarcRecord
 
@@ -62,41 +64,68 @@ def set_location(store: Store, name: str, location: str) -> None:
             session.commit()
 
 
-def posts_and_records(
-    store: Store, post_ids: Iterable[int] | None
-) -> list[tuple[Post, list[WarcRecord]]]:
+@dataclass
+class PostRecords:
+    """A post, every record written for it (in the order written), and which of its
+    observations saw it alive."""
+
+    post: Post
+    records: list[WarcRecord]
+    alive_observations: set[int]
+
+    def alive(self, record: WarcRecord) -> bool:
+        return record.observation_id in self.alive_observations
+
+
+def posts_and_records(store: Store, post_ids: Iterable[int] | None) -> list[PostRecords]:
     """Posts (all, or some) with every record written for them, in id order."""
+    alive = [o for o in Outcome if o.kind is OutcomeKind.ALIVE]
     with store.session() as session:
         query = select(Post).order_by(col(Post.id))
         if post_ids is not None:
             query = query.where(col(Post.id).in_(list(post_ids)))
         found = []
         for post in session.exec(query):
-            records = list(
-                session.exec(
-                    select(WarcRecord)
-                    .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
-                    .where(Observation.post_id == post.id)
-                    .order_by(col(WarcRecord.id))
+            rows = session.exec(
+                select(WarcRecord, Observation.outcome)
+                .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
+                .where(Observation.post_id == post.id)
+                .order_by(col(WarcRecord.id))
+            ).all()
+            found.append(
+                PostRecords(
+                    post,
+                    [record for record, _ in rows],
+                    {
+                        r.observation_id
+                        for r, outcome in rows
+                        if outcome in alive and r.observation_id
+                    },
                 )
             )
-            found.append((post, records))
     return found
 
 
-def responses_of(store: Store, uris: Iterable[str]) -> list[WarcRecord]:
-    """Full responses recorded for any of ``uris`` (what revisit records refer to)."""
-    uris = list(uris)
-    if not uris:
-        return []
+def originals_of(store: Store, revisits: Iterable[WarcRecord]) -> list[WarcRecord]:
+    """The responses revisit records repeat: the latest earlier response of the same URL with
+    the same payload digest (WARC/1.1 6.7.2, "identical payload digest")."""
+    found: dict[int, WarcRecord] = {}
     with store.session() as session:
-        return list(
-            session.exec(
-                select(WarcRecord).where(
-                    col(WarcRecord.target_uri).in_(uris), WarcRecord.warc_type == "response"
+        for revisit in revisits:
+            original = session.exec(
+                select(WarcRecord)
+                .where(
+                    WarcRecord.target_uri == revisit.target_uri,
+                    WarcRecord.payload_digest == revisit.payload_digest,
+                    WarcRecord.warc_type == "response",
+                    col(WarcRecord.id) < (revisit.id or 0),
                 )
-            )
-        )
+                .order_by(col(WarcRecord.id).desc())
+                .limit(1)
+            ).first()
+            if original is not None and original.id is not None:
+                found[original.id] = original
+    return list(found.values())
 
 
 def media_records(store: Store, post_id: int | None) -> list[WarcRecord]:

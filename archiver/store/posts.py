@@ -128,3 +128,15 @@ def records_of(session: Session, observation_id: int | None) -> list[WarcRecord]
             .order_by(col(WarcRecord.id))
         )
     )
+
+
+def latest_view(session: Session, post_id: int) -> WarcRecord | None:
+    """The post's newest readable view (issue 14); views are written only by looks that saw
+    the post alive."""
+    return session.exec(
+        select(WarcRecord)
+        .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
+        .where(Observation.post_id == post_id, WarcRecord.role == "view")
+        .order_by(col(WarcRecord.id).desc())
+        .limit(1)
+    ).first()

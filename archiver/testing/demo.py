@@ -4,9 +4,10 @@ It captures the blog page and the posts it cites, has the simulator delete
 two of them and wall off others, rechecks until the deletions are confirmed,
 and ends with the deletion report, a WACZ and a verification.
 
-Starts the simulator in this process, then runs the real ``archiver`` CLI in
-subprocesses, printing each command before its output, so the transcript is
-exactly what a user would type and see.
+Starts the simulator in this process, serving HTTPS under the real host names, then runs the
+real ``archiver`` CLI in subprocesses with ``ARCHIVER_RESOLVE`` and ``ARCHIVER_CA_BUNDLE``
+pointing it there, printing each command before its output: the transcript is exactly what a
+user would type and see, and the archive holds ``https://x.com/…`` as in real use.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,61 +47,47 @@ def run(env: dict[str, str], *args: str) -> int:
 def main() -> None:
     if HOME.exists():
         shutil.rmtree(HOME)
-    with demo_simulator(retry_after=3600) as sim:
+    with (
+        demo_simulator(retry_after=3600, tls=True) as sim,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        assert sim.ca is not None
         env = dict(os.environ)
         env.update(
             {
                 "ARCHIVER_HOME": str(HOME),
-                "ARCHIVER_URL_REWRITE": sim.rewrite_spec(),
+                "ARCHIVER_RESOLVE": sim.resolve_spec(),
+                "ARCHIVER_CA_BUNDLE": str(sim.ca.write_pem(Path(tmp) / "simulator-ca.pem")),
                 "ARCHIVER_POLITENESS_DELAY": "0",
                 "ARCHIVER_CONFIRM_INTERVAL": str(CONFIRM_INTERVAL),
                 "ARCHIVER_MAX_RETRY_WAIT": "5",
             }
         )
-        say(
-            "archiver demo. Every post below is SIMULATED (made-up ids and texts), served by the "
-            "bundled"
-        )
-        say(
-            f"simulator on {sim.base_url}; ARCHIVER_URL_REWRITE sends archiver's requests for "
-            "x.com,"
-        )
-        say("facebook.com and the rest there, so nothing leaves this machine.")
+        port = sim.base_url.rsplit(":", 1)[1]
+        say("archiver demo. Every post below is SIMULATED (made-up ids and texts), served over")
+        say(f"HTTPS by the bundled simulator on 127.0.0.1:{port} under the real host names:")
+        say("ARCHIVER_RESOLVE sends archiver's connections for x.com, facebook.com and the rest")
+        say("there, and ARCHIVER_CA_BUNDLE trusts the simulator's throwaway CA. The archive holds")
+        say("https://x.com/… exactly as in real use, and nothing leaves this machine.")
         say()
-        say(
-            "1. March 2022: a blog post on Mongolia's reactions to the invasion of Ukraine cites "
-            "tweets and"
-        )
-        say(
-            "   Facebook posts of the Russian Embassy in Mongolia and others. Capture the page and "
-            "all it cites:"
-        )
+        say("1. March 2022: a blog post on Mongolia's reactions to the invasion of Ukraine cites")
+        say("   tweets and Facebook posts of the Russian Embassy in Mongolia and others. Capture")
+        say("   the page and all it cites:")
         run(env, "capture", "--from-page", BLOG_URL)
         run(env, "list")
 
-        say(
-            "2. Days later: the embassy deletes its Facebook post and removes its first Facebook "
-            "statement."
-        )
-        say(
-            "   Meanwhile the former president's tweet sits behind a rate limit, and the "
-            "demonstration video"
-        )
-        say("   behind Facebook's login wall.")
+        say("2. Days later: the embassy deletes its Facebook post and removes its first Facebook")
+        say("   statement. Meanwhile the former president's tweet sits behind a rate limit, and")
+        say("   the demonstration video behind Facebook's login wall.")
         sim.set_state(f"facebook:post:{FB_POST}", "deleted")
         sim.set_state(f"facebook:post:{FB_STATEMENT_1}", "deleted")
         sim.set_state(f"twitter:{TWEET_FORMER_PRESIDENT}", "rate_limited")
         sim.set_state(f"facebook:video:{FB_VIDEO}", "login_wall")
         say()
-        say(
-            "3. Recheck. One look is never enough: a post is flagged vanished only after two "
-            "gone-type"
-        )
-        say(
-            "   observations at least ARCHIVER_CONFIRM_INTERVAL apart (shortened to "
-            f"{CONFIRM_INTERVAL}s for the"
-        )
-        say("   demo; the default is one hour). Rate limits and login walls never count.")
+        say("3. Recheck. One look is never enough: a post is flagged vanished only after two")
+        say("   gone-type observations at least ARCHIVER_CONFIRM_INTERVAL apart (shortened to")
+        say(f"   {CONFIRM_INTERVAL}s for the demo; the default is one hour). Rate limits and login")
+        say("   walls never count.")
         run(env, "recheck", "--all")
         time.sleep(CONFIRM_INTERVAL + 0.5)
         run(env, "recheck", "--all")
@@ -107,41 +95,30 @@ def main() -> None:
 
         say("4. The deleted post, as archived before it went: its text, and the evidence timeline.")
         run(env, "show", f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}")
-        say(
-            "The rate-limited tweet and the login-walled video are 'unknown', not vanished: "
-            "nothing we saw"
-        )
-        say(
-            "says they are gone, so nothing is claimed. The rate limit also made archiver leave "
-            "that host"
-        )
-        say("alone for the rest of the run, so tweets checked after it are 'unknown' too, for now.")
+        say("The rate-limited tweet and the login-walled video are 'unknown', not vanished:")
+        say("nothing we saw says they are gone, so nothing is claimed. The rate limit also made")
+        say("archiver leave that host alone for the rest of the run, so tweets checked after it")
+        say("are 'unknown' too, for now.")
         say()
-        say(
-            "   Later the rate limit lifts and the login wall goes. The next check finds those "
-            "posts alive;"
-        )
-        say("   at no point were they flagged:")
+        say("   Later the rate limit lifts and the login wall goes. The next check finds those")
+        say("   posts alive; at no point were they flagged:")
         sim.set_state(f"twitter:{TWEET_FORMER_PRESIDENT}", "live")
         sim.set_state(f"facebook:video:{FB_VIDEO}", "live")
         run(env, "recheck", "--all")
         run(env, "list", "--status", "vanished")
         say("5. The deletion report, as Markdown to paste into an article:")
-        run(env, "report", "--format", "md")
-        say("   as a self-contained HTML page, and the archive as a WACZ package:")
-        run(env, "report", "--output", str(HOME / "deletion-report.html"))
+        run(env, "report", "--format", "md", "--wacz", "demo.wacz")
+        say("   as a self-contained HTML page, and the archive as a WACZ package whose pages open")
+        say("   on each post as archived (a vanished post on what it said before it went):")
+        report = HOME / "deletion-report.html"
+        run(env, "report", "--wacz", "demo.wacz", "--output", str(report))
         run(env, "export", "wacz", "--output", str(HOME / "demo.wacz"))
         say("6. And a check that nothing in the archive changed since it was written:")
         run(env, "verify")
     say("Where things are:")
-    say(
-        f"  {HOME / 'deletion-report.html'}  open it in any browser; it loads nothing from the "
-        "network"
-    )
-    say(
-        f"  {HOME / 'demo.wacz'}  open it at https://replayweb.page (choose the file; it stays on "
-        "your machine)"
-    )
+    say(f"  {report}  open it in any browser; it loads nothing from the network")
+    say(f"  {HOME / 'demo.wacz'}  open it at https://replayweb.page (choose the file; it stays")
+    say("      on your machine): each post opens on its archived view")
     say(f"  {HOME / 'warcs'}/  the WARC files, readable by warcio, pywb and any WARC tool")
     say(f"  {HOME / 'archiver.db'}  the SQLite database")
 

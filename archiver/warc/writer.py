@@ -17,66 +17,29 @@ that are not on disk.
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import hashlib
 import io
 import json
 import os
 import tempfile
 import threading
-import uuid
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archiver.core.exchange import Exchange
 from archiver.core.records import RecordRef, RevisitOf
 from archiver.errors import WarcError
 from archiver.version import __version__
+from archiver.warc.fields import CHUNK, header_safe_uri, make_record_id, payload_digest, warc_date
 
 GZIP_LEVEL = 6
-CHUNK = 256 * 1024
 HOP_BY_HOP = frozenset({"transfer-encoding", "connection", "keep-alive"})
-
-
-def header_safe_uri(uri: str) -> str:
-    """A URI fit for a WARC header line: control characters, spaces and DEL percent-encoded.
-
-    Every URI archiver writes has been checked before (`urls.parse_url`, `platforms.base.safe_url`);
-    this is the last guard, so that nothing from the network can ever end a header line and
-    start another (issue 12; WARC 1.1 §4: a header field value is a single line).
-    """
-    if all(" " < ch != "\x7f" for ch in uri):
-        return uri
-    return "".join(f"%{ord(ch):02X}" if ch <= " " or ch == "\x7f" else ch for ch in uri)
-
-
-def make_record_id() -> str:
-    return f"<urn:uuid:{uuid.uuid4()}>"
-
-
-def payload_digest(exchange: Exchange) -> str:
-    """The WARC-Payload-Digest of an exchange's wire bytes, computed once."""
-    if not exchange.payload_digest and exchange.raw is not None:
-        exchange.payload_digest = sha1_digest(exchange.raw)
-    return exchange.payload_digest
-
-
-def sha1_digest(stream: IO[bytes]) -> str:
-    """``sha1:BASE32`` of a stream's bytes, the form WARC-Payload-Digest uses."""
-    digest = hashlib.sha1()
-    stream.seek(0)
-    for chunk in iter(lambda: stream.read(CHUNK), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
 class WarcWriter:
@@ -204,7 +167,7 @@ class WarcWriter:
     def _headers(self, date: datetime, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = {
             "WARC-Record-ID": self._make_id(),
-            "WARC-Date": datetime_to_iso_date(date.astimezone(UTC).replace(tzinfo=None)),
+            "WARC-Date": warc_date(date),
         }
         headers.update(extra or {})
         return headers
@@ -219,10 +182,7 @@ class WarcWriter:
         builder = self._builder()
         record = builder.create_warcinfo_record(filename, info)
         record.rec_headers.replace_header("WARC-Record-ID", self._make_id())
-        record.rec_headers.replace_header(
-            "WARC-Date",
-            datetime_to_iso_date(self._clock().astimezone(UTC).replace(tzinfo=None)),
-        )
+        record.rec_headers.replace_header("WARC-Date", warc_date(self._clock()))
         return record
 
     def _write(self, record) -> RecordRef:
@@ -311,6 +271,62 @@ class WarcWriter:
             self._records += 1
             return written
 
+    def write_resource(
+        self,
+        target_uri: str,
+        body: bytes,
+        content_type: str,
+        date: datetime,
+        derived_from: list[tuple[str, str | None]],
+    ) -> RecordRef:
+        """A ``resource`` record archiver generated itself (a post's view), naming in its
+        headers every record it was made from: ``Archiver-Derived-From: <record-id> <digest>``
+        (an extension field, WARC/1.1 section 4: readers ignore what they do not know)."""
+        with self._lock:
+            self._ensure_open()
+            record = self._builder().create_warc_record(
+                header_safe_uri(target_uri),
+                "resource",
+                payload=io.BytesIO(body),
+                length=len(body),
+                warc_content_type=content_type,
+                warc_headers_dict=self._headers(
+                    date, {"Archiver-Generated-By": f"archiver/{__version__}"}
+                ),
+            )
+            for record_id, digest in derived_from:
+                record.rec_headers.add_header(
+                    "Archiver-Derived-From", f"{record_id} {digest}" if digest else record_id
+                )
+            written = self._write(record)
+            self._records += 1
+            return written
+
+    def copy_member(self, source: IO[bytes], offset: int, length: int) -> None:
+        """Append one record of another WARC file as it is: its gzip member, byte for byte
+        (a selective export; the record's digests and ids are unchanged)."""
+        with self._lock:
+            self._ensure_open()
+            assert self._fh is not None
+            start = self._fh.tell()
+            source.seek(offset)
+            left = length
+            try:
+                while left > 0:
+                    chunk = source.read(min(CHUNK, left))
+                    if not chunk:
+                        raise WarcError(f"the record at offset {offset} ends early")
+                    self._fh.write(chunk)
+                    left -= len(chunk)
+                self._fh.flush()
+            except OSError as exc:
+                self._truncate_to(start)
+                raise WarcError(f"cannot write to {self._name}: {exc.strerror or exc}") from exc
+            except WarcError:
+                self._truncate_to(start)
+                raise
+            self._records += 1
+
     def _http_headers(self, exchange: Exchange) -> StatusAndHeaders:
         headers: list[tuple[str, str]] = []
         length_seen = False
@@ -348,7 +364,7 @@ class WarcWriter:
                 header_safe_uri(exchange.fetched_url),
                 digest,
                 header_safe_uri(revisit_of.target_uri),
-                datetime_to_iso_date(revisit_of.date.astimezone(UTC).replace(tzinfo=None)),
+                warc_date(revisit_of.date),
                 http_headers=http_headers,
                 warc_headers_dict=self._headers(exchange.started_at, extra),
             )
@@ -378,25 +394,3 @@ class WarcWriter:
                 exchange.started_at, {"WARC-Concurrent-To": response_id}
             ),
         )
-
-
-def read_record(path: Path, offset: int) -> tuple[dict[str, str], dict[str, str] | None, bytes]:
-    """The WARC headers, HTTP headers and decoded payload of the record at ``offset``."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            for record in ArchiveIterator(fh):
-                warc = dict(record.rec_headers.headers)
-                http = dict(record.http_headers.headers) if record.http_headers else None
-                body = record.content_stream().read()
-                return warc, http, body
-    except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
-        raise WarcError(f"cannot read a record at {path.name}:{offset}: {exc}") from exc
-    raise WarcError(f"no record at {path.name}:{offset}")
-
-
-def iter_files(directory: Path) -> Iterable[Path]:
-    return sorted(Path(directory).glob("*.warc.gz"))

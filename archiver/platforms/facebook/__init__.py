@@ -36,6 +36,7 @@ from archiver.platforms.facebook.endpoints import (
     post_identity,
     recognise,
 )
+from archiver.platforms.facebook.view import view
 
 __all__ = [
     "CONTROLS",
@@ -83,4 +84,5 @@ PLATFORM = PlatformModule(
     identity=post_identity,
     embedded=embedded,
     unwrap=unwrap,
+    view=view,
 )

@@ -37,6 +37,7 @@ from archiver.platforms.twitter.endpoints import (
     recognise,
     syndication_token,
 )
+from archiver.platforms.twitter.view import view
 
 __all__ = [
     "CONTROLS",
@@ -85,4 +86,5 @@ PLATFORM = PlatformModule(
     identity=post_identity,
     embedded=embedded,
     unwrap=unwrap,
+    view=view,
 )

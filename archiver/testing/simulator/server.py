@@ -16,6 +16,7 @@ half-way, short of its Content-Length).
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from archiver.testing.simulator import content
 from archiver.testing.simulator.content import SimPost
 from archiver.testing.simulator.controls import control_posts
 from archiver.testing.simulator.facebook_routes import FacebookRoutes
+from archiver.testing.simulator.tls import ThrowawayCA
 from archiver.testing.simulator.x_routes import XRoutes
 
 STATES = frozenset(
@@ -81,6 +83,10 @@ ROUTES = (
 )
 
 
+# Real host name → simulator path prefix, for requests made to the real hosts over HTTPS.
+HOSTS = {urlsplit(real).hostname or "": prefix for real, prefix in ROUTES}
+
+
 @dataclass
 class Hit:
     path: str
@@ -100,6 +106,7 @@ class Simulator:
         host: str = "127.0.0.1",
         port: int = 0,
         with_controls: bool = True,
+        tls: bool = False,
     ):
         self.posts: dict[str, SimPost] = {}
         self.shares: dict[str, str] = {}  # share path → real post URL
@@ -115,6 +122,9 @@ class Simulator:
         self._thread: threading.Thread | None = None
         self._host = host
         self._port = port
+        # Serve HTTPS for the real host names (`resolve_spec`, `ca`) instead of plain HTTP
+        # under path prefixes (`rewrite_spec`).
+        self.ca = ThrowawayCA(sorted(HOSTS)) if tls else None
         # archiver's default control posts exist on the real platforms; they exist here too.
         for post in [*(control_posts() if with_controls else []), *posts]:
             self.add(post)
@@ -174,15 +184,27 @@ class Simulator:
     def base_url(self) -> str:
         assert self._server is not None, "the simulator is not running"
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self.ca else 'http'}://{host!s}:{port}"
 
     def rewrite_spec(self) -> str:
         """The ``ARCHIVER_URL_REWRITE`` value that points archiver here."""
         return ",".join(f"{real}={self.base_url}{prefix}" for real, prefix in ROUTES)
 
+    def resolve_spec(self) -> str:
+        """The ``ARCHIVER_RESOLVE`` value that sends archiver's connections to the real
+        hosts here (with ``tls=True``; ``ARCHIVER_CA_BUNDLE`` names `ca`'s certificate)."""
+        assert self._server is not None, "the simulator is not running"
+        host, port = self._server.server_address[:2]
+        return ",".join(f"{name}:443={host!s}:{port}" for name in sorted(HOSTS))
+
     def start(self) -> Simulator:
         handler = type("Handler", (_Handler,), {"sim": self})
-        self._server = _Server((self._host, self._port), handler)
+        if self.ca is not None:
+            tls_server = _TLSServer((self._host, self._port), handler)
+            tls_server.tls = self.ca.server_context()
+            self._server = tls_server
+        else:
+            self._server = _Server((self._host, self._port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -225,8 +247,23 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class _TLSServer(_Server):
+    """HTTPS: each connection's handshake happens in its own handler thread, on first read,
+    so that a client that never finishes one cannot stall the others."""
+
+    tls: ssl.SSLContext
+
+    def get_request(self):
+        sock, address = super().get_request()
+        return (
+            self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False),
+            address,
+        )
+
+
 class _Handler(XRoutes, FacebookRoutes):
-    """Routes each request to its simulated host by the path prefix of `ROUTES`."""
+    """Routes each request to its simulated host: by its Host header under HTTPS (the real
+    host names), else by the path prefix of `ROUTES`."""
 
     def do_GET(self) -> None:
         try:
@@ -255,6 +292,9 @@ class _Handler(XRoutes, FacebookRoutes):
         parts = urlsplit(self.path)
         path = parts.path
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        if host in HOSTS:
+            path = HOSTS[host] + path
         prefix, _, rest = path[1:].partition("/")
         rest = "/" + rest
         handler = {
