@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check bench install browser postgres replaywebpage clean
+.PHONY: demo test check bench install browser postgres pdftotext replaywebpage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) browser pdftotext
 	$(BIN)/python -m archiver.testing.demo
 
-test: check browser postgres replaywebpage
+test: check browser postgres pdftotext replaywebpage
 	$(BIN)/python -m pytest
 
 # The quality gate, run first by `make test` (and so by CI): lint, format, types, layers.
@@ -38,6 +38,15 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "warning: could not install chromium; the browser test will be skipped"; \
 	  else echo "warning: chromium is missing (apt-get install chromium); the browser test will be skipped"; fi; }
+
+# The exhibit's test reads its PDF back with poppler's pdftotext; the local timestamp
+# authority of the tests and the demo signs with openssl.
+pdftotext:
+	@{ command -v pdftotext && command -v openssl; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils openssl >/dev/null) \
+	      || echo "warning: could not install poppler-utils and openssl; their tests will fail or be skipped"; \
+	  else echo "warning: pdftotext or openssl is missing (apt-get install poppler-utils openssl)"; fi; }
 
 # The PostgreSQL tests start a private server from Debian's postgresql package.
 postgres:

@@ -18,7 +18,9 @@ Each method takes typed arguments and returns data (the reports of `archiver.run
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -27,19 +29,34 @@ from archiver.core.seedlist import read_seed_file
 from archiver.core.status import PostState
 from archiver.errors import InputError
 from archiver.net.fetcher import Transport, utcnow
+from archiver.render.browser import BrowserUnavailable
 from archiver.report.build import Report, build_report
+from archiver.report.exhibit import archived_picture, gather, print_exhibit
+from archiver.report.exhibit import render_html as render_exhibit_html
+from archiver.report.output import write_output
 from archiver.report.posts import post_json
 from archiver.report.renderers import RENDERERS
 from archiver.runs.capture import CaptureItem, CaptureReport, capture_async
 from archiver.runs.controls import ControlsReport, check_controls_async
+from archiver.runs.custody import log, repair_and_log
 from archiver.runs.recheck import CheckResult, RecheckReport, recheck_async
 from archiver.runs.session import check_settings
+from archiver.runs.stamping import StampReport, stamp_pending
 from archiver.runs.worker import WorkerReport, run_worker
 from archiver.store import Store
 from archiver.store.posts import find_post, iter_posts, post_ids_of
-from archiver.warc.repair import Repair, repair_torn_files
-from archiver.warc.verify import VerifyReport, verify
+from archiver.warc.files import file_sha256
+from archiver.warc.repair import Repair
+from archiver.warc.verify import VerifyReport, trusted_roots, verify
 from archiver.warc.wacz import ExportResult, export_wacz
+
+
+@dataclass(frozen=True)
+class ExhibitResult:
+    output: Path
+    sha256: str
+    with_picture: bool
+    custody_note: str = ""
 
 
 class Archive:
@@ -201,13 +218,73 @@ class Archive:
         return RENDERERS[fmt](report)
 
     def verify(self, repair: bool = False) -> tuple[VerifyReport, list[Repair]]:
-        """Check every record and file with what was recorded; ``repair`` cuts torn tails first."""
-        repairs = repair_torn_files(self.store) if repair else []
-        return verify(self.store), repairs
+        """Check every record and file with what was recorded, the timestamps and the custody
+        log; ``repair`` cuts torn tails first."""
+        repairs = repair_and_log(self.store, self.clock) if repair else []
+        result = verify(self.store)
+        result.custody_note = log(
+            self.store,
+            "verify",
+            {},
+            {
+                "ok": result.ok,
+                "records": result.records,
+                "files": result.files,
+                "problems": len(result.problems),
+                "timestamps": result.as_json()["timestamps"],
+            },
+            self.clock(),
+        )
+        return result, repairs
 
     def export_wacz(self, output: Path, posts: Iterable[str] | None = None) -> ExportResult:
         """A WACZ of the archive, or of some posts (ids, URLs or ``platform:id``)."""
-        return export_wacz(self.store, output, self.post_ids(posts) if posts else None)
+        ids = self.post_ids(posts) if posts else None
+        result = export_wacz(self.store, output, ids)
+        result.custody_note = log(
+            self.store,
+            "export",
+            {"posts": ids if ids is not None else "all"},
+            {
+                "output": str(output),
+                "sha256": file_sha256(result.output),
+                "warc_files": result.warc_files,
+            },
+            self.clock(),
+        )
+        return result
+
+    def exhibit(self, which: str, output: Path) -> ExhibitResult:
+        """Write the exhibit of one post: a PDF (or, for a ``.html`` output, its HTML, which
+        needs no browser); see `archiver.report.exhibit`."""
+        [post_id] = self.post_ids([which])
+        exhibit = gather(self.store, post_id, trusted_roots(self.store))
+        exhibit.picture = archived_picture(self.store, post_id)
+        if output.suffix.lower() in (".html", ".htm"):
+            body, default = render_exhibit_html(exhibit), "exhibit.html"
+        else:
+            try:
+                body = asyncio.run(print_exhibit(self.settings, self.store, exhibit))
+            except BrowserUnavailable as exc:
+                raise InputError(
+                    f"an exhibit as PDF needs a browser: {exc}; or write it as HTML "
+                    "(--output FILE.html)"
+                ) from None
+            default = "exhibit.pdf"
+        path = write_output(output, body, default)
+        digest = hashlib.sha256(body).hexdigest()
+        note = log(
+            self.store,
+            "exhibit",
+            {"posts": [post_id]},
+            {"output": str(path), "sha256": digest},
+            self.clock(),
+        )
+        return ExhibitResult(path, digest, exhibit.picture is not None, note)
+
+    def stamp(self) -> StampReport:
+        """Ask the timestamp authorities for the stamps still pending (issue 15)."""
+        return asyncio.run(stamp_pending(self.settings, self.store, self.clock, None))
 
     def upgrade(self) -> None:
         """Apply any pending database migrations."""

@@ -30,7 +30,9 @@ from archiver.console import (
     print_post,
     print_repairs,
     print_run_summary,
-    progress_bar,
+    print_stamps,
+    print_verify,
+    recheck_progress,
     say,
 )
 from archiver.core.seedlist import count_urls
@@ -54,9 +56,8 @@ app.add_typer(db_app, name="db")
 export_app = typer.Typer(help="Export the archive in standard packages.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-EXIT_DEGRADED = (
-    3  # a run that found a platform degraded (issue 11): its gone-type answers were held
-)
+# A run that found a platform degraded (issue 11): its gone-type answers were held.
+EXIT_DEGRADED = 3
 
 
 class State:
@@ -79,10 +80,7 @@ def archive(readonly: bool = False, fetching: bool = False) -> Archive:
 @app.callback()
 def root(
     home: Optional[Path] = typer.Option(
-        None,
-        "--home",
-        show_default=False,
-        help="Archive directory (default: $ARCHIVER_HOME or ./archive).",
+        None, "--home", show_default=False, help="Archive directory ($ARCHIVER_HOME, ./archive)."
     ),
     version: bool = typer.Option(
         False, "--version", help="Print the version and exit.", is_eager=True
@@ -159,24 +157,10 @@ def recheck(
     as_json: bool = typer.Option(False, "--json", help="Print the run's result as JSON on stdout."),
 ) -> None:
     """Check the posts that are due again, and flag the ones that really vanished."""
-    progress = progress_bar()
-    task = progress.add_task("checking", total=None)
-
-    def start(total: int) -> None:  # once the run lock is held: a waiting run shows no bar
-        progress.update(task, total=total)
-        progress.start()
-
-    with archive(fetching=True) as arc:
-        try:
-            report = arc.recheck(
-                posts,
-                check_all=check_all,
-                wait=wait,
-                progress=lambda _: progress.advance(task),
-                on_start=start,
-            )
-        finally:
-            progress.stop()
+    with archive(fetching=True) as arc, recheck_progress() as (advance, start):
+        report = arc.recheck(
+            posts, check_all=check_all, wait=wait, progress=advance, on_start=start
+        )
     if as_json:
         print_json(report.as_json())
     print_run_summary(report, err if as_json else out)
@@ -278,6 +262,8 @@ def export_wacz(
         f"wrote {result.output}: {result.posts} posts, {len(result.warc_files)} WARC files. "
         "Open it at https://replayweb.page (the file stays on your machine).",
     )
+    if result.custody_note:
+        say(err, f"note: {result.custody_note}")
 
 
 @app.command()
@@ -291,16 +277,36 @@ def verify(
     with archive(readonly=not repair) as arc:
         result, repairs = arc.verify(repair)
     print_repairs(repairs)
-    if as_json:
-        print_json(result.as_json())
-    console = err if as_json else out
-    for problem in result.problems:
-        say(console, f"MISMATCH {problem}")
-    for name in result.untracked:
-        say(console, f"note: warcs/{name} is not known to the database")
-    verdict = "OK" if result.ok else f"{len(result.problems)} problems"
-    say(console, f"verified {result.records} records in {result.files} WARC files: {verdict}")
+    print_verify(result, as_json)
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def exhibit(
+    post: str = typer.Argument(..., help="Internal id, a post URL, or platform:id."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", help="The PDF to write (a .html name writes the HTML, no browser)."
+    ),
+) -> None:
+    """Write one post's exhibit: picture, text, every look, hashes, timestamps, custody."""
+    with archive(readonly=True) as arc:
+        result = arc.exhibit(post, output or Path("exhibit.pdf"))
+    say(out, f"wrote {result.output} (SHA-256 {result.sha256})")
+    if not result.with_picture:
+        say(err, "note: no picture of the post is in the archive (it was never seen alive)")
+    if result.custody_note:
+        say(err, f"note: {result.custody_note}")
+
+
+@app.command()
+def stamp(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Ask the timestamp authorities (ARCHIVER_TSA_URLS) for the stamps still pending."""
+    with archive(fetching=True) as arc:
+        report = arc.stamp()
+    print_stamps(report, as_json)
+    raise typer.Exit(1 if report.pending else 0)
 
 
 @app.command()

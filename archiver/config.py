@@ -17,6 +17,13 @@ from urllib.parse import urlsplit
 from archiver.errors import InputError
 
 DEFAULT_SCHEDULE = "1h,6h,1d,3d,7d,30d"
+# Free public RFC 3161 authorities whose roots are in the usual CA bundles (issue 15): three,
+# so that one being down, or its certificate expiring, costs nothing.
+DEFAULT_TSA_URLS = (
+    "http://timestamp.digicert.com",
+    "http://timestamp.sectigo.com",
+    "http://timestamp.globalsign.com/tsa/r6advanced1",
+)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_DURATION = 100 * 365 * 86400.0
@@ -189,6 +196,16 @@ class Settings:
         default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"}
     )
     webhook_url: str = field(default="", metadata={"env": "ARCHIVER_WEBHOOK_URL"})
+    # RFC 3161 authorities every sealed WARC file is stamped by (issue 15); `none` stamps nothing.
+    tsa_urls: tuple[str, ...] = field(
+        default=DEFAULT_TSA_URLS, metadata={"env": "ARCHIVER_TSA_URLS", "parse": parse_url_list}
+    )
+    # The roots timestamp tokens are verified against: a PEM bundle; empty means the usual one
+    # (certifi's copy of Mozilla's).
+    tsa_ca: str = field(default="", metadata={"env": "ARCHIVER_TSA_CA"})
+    # The Chromium that draws each post's picture and prints exhibits: a path, or empty to look
+    # for chromium on PATH; `none` for no browser.
+    chromium: str = field(default="", metadata={"env": "ARCHIVER_CHROMIUM"})
     # The ReplayWeb.page the HTML report links each post's view to (self-hosted, or the public one).
     replay_url: str = field(
         default="https://replayweb.page/", metadata={"env": "ARCHIVER_REPLAY_URL"}

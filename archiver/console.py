@@ -21,7 +21,9 @@ from archiver.core.status import PostState
 from archiver.core.terminal import terminal_text
 from archiver.runs.capture import CaptureItem, CaptureReport
 from archiver.runs.recheck import RecheckReport
+from archiver.runs.stamping import StampReport
 from archiver.warc.repair import Repair
+from archiver.warc.verify import VerifyReport
 
 
 def _console(stderr: bool) -> Console:
@@ -94,9 +96,29 @@ def capture_progress(total: int) -> Iterator[Callable[[CaptureItem], None]]:
         yield advance
 
 
+@contextmanager
+def recheck_progress() -> Iterator[tuple[Callable[[object], None], Callable[[int], None]]]:
+    """A progress bar for a recheck: the callback per check, and the one that shows the bar
+    once the run lock is held (a run waiting for another shows none)."""
+    progress = progress_bar()
+    task = progress.add_task("checking", total=None)
+
+    def start(total: int) -> None:
+        progress.update(task, total=total)
+        progress.start()
+
+    try:
+        yield (lambda _: progress.advance(task)), start
+    finally:
+        progress.stop()
+
+
 def print_capture(report: CaptureReport, as_json: bool, home: Path) -> None:
     """What `archiver capture` prints once done: errors not shown, the JSON, the summary."""
     print_repairs(report.repairs)
+    for note in [*report.notes, report.custody_note]:
+        if note:
+            say(err, f"note: {note}")
     if report.failed_count > MAX_ERROR_LINES:
         say(
             err,
@@ -220,3 +242,41 @@ def print_run_summary(report: RecheckReport, console: Console) -> None:
             say(console, f"restored (seen again after vanishing): {t.url}")
     for problem in report.webhook_errors:
         say(console, f"warning: {problem}")
+
+
+def print_verify(result: VerifyReport, as_json: bool) -> None:
+    """What `archiver verify` prints: each problem, then one line of counts and the verdict."""
+    if as_json:
+        print_json(result.as_json())
+    console = err if as_json else out
+    for problem in result.problems:
+        say(console, f"MISMATCH {problem}")
+    for name in result.untracked:
+        say(console, f"note: warcs/{name} is not known to the database")
+    if result.custody_note:
+        say(err, f"note: {result.custody_note}")
+    verdict = "OK" if result.ok else f"{len(result.problems)} problems"
+    say(
+        console,
+        f"verified {result.records} records in {result.files} WARC files, "
+        f"{result.stamps_verified} timestamps ({result.stamps_pending} pending) and "
+        f"{result.custody_entries} custody log entries: {verdict}",
+    )
+
+
+def print_stamps(report: StampReport, as_json: bool) -> None:
+    """What `archiver stamp` prints: each file and authority, then the counts."""
+    if as_json:
+        print_json(
+            {
+                "stamped": len(report.stamped),
+                "pending": report.pending,
+                "results": [r.as_json() for r in report.results],
+            }
+        )
+    console = err if as_json else out
+    for result in report.results:
+        when = f"at {result.gen_time:%Y-%m-%d %H:%M:%S} UTC" if result.gen_time else ""
+        state = f"stamped {when}" if result.ok else f"pending: {result.error}"
+        say(console, f"{result.warc_file}  {result.authority}  {state}")
+    say(console, f"{len(report.stamped)} stamped, {report.pending} pending")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import httpx
 import pytest
 
 from archiver.config import Settings, parse_rewrites
+
+# Tests never reach the public timestamp authorities, and draw pictures only where they say
+# so: every process they start inherits these (issue 15).
+os.environ["ARCHIVER_TSA_URLS"] = "none"
+os.environ["ARCHIVER_CHROMIUM"] = "none"
 from archiver.store import Store
 from archiver.testing.simulator import SimPost, Simulator, tweet_id_at
 
@@ -115,6 +121,8 @@ def settings(tmp_path, sim) -> Settings:
         connect_timeout=2.0,
         read_timeout=5.0,
         total_timeout=10.0,
+        tsa_urls=(),
+        chromium="none",
     )
 
 

@@ -58,7 +58,7 @@ FB_DELETED = f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}"
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
-    env.update(extra)
+    env.update({"ARCHIVER_TSA_URLS": "none", "ARCHIVER_CHROMIUM": "none", **extra})
     return env
 
 
@@ -69,7 +69,7 @@ def demo(tmp_path_factory) -> Path:
     done = subprocess.run(
         [sys.executable, "-m", "archiver.testing.demo"],
         cwd=work,
-        env=_env(),
+        env=_env(ARCHIVER_CHROMIUM=""),  # the demo draws its pictures when a browser is there
         capture_output=True,
         text=True,
         timeout=600,

@@ -114,6 +114,31 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
     return context
 
 
+def address_policy(settings: Settings) -> AddressPolicy:
+    return AddressPolicy(
+        allow_private=settings.allow_private, loopback_endpoints=settings.loopback_endpoints
+    )
+
+
+def guarded_transport(settings: Settings, policy: AddressPolicy) -> httpx.AsyncHTTPTransport:
+    """An httpx transport that connects only where ``policy`` allows (checked on the address
+    dialled), sends ``ARCHIVER_RESOLVE``'s hosts to their targets and trusts
+    ``ARCHIVER_CA_BUNDLE`` too: every request archiver makes goes through one."""
+    limits = max(settings.concurrency * 4, 10)
+    transport = httpx.AsyncHTTPTransport(retries=0)
+    # httpx does not take a network backend, so its pool is replaced by one
+    # that connects only where the address policy allows.
+    connect_to = {(h, p): (th, tp) for h, p, th, tp in settings.resolve}
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=tls_context(settings.ca_bundle),
+        max_connections=limits,
+        max_keepalive_connections=limits,
+        keepalive_expiry=5.0,
+        network_backend=GuardedBackend(policy, connect_to=connect_to),
+    )
+    return transport
+
+
 class Fetcher:
     """Runs fetch requests with httpx. Use as ``async with Fetcher(settings) as f``.
 
@@ -131,9 +156,7 @@ class Fetcher:
         self.settings = settings
         self._clock = clock
         self._sleep = sleep
-        self._policy = AddressPolicy(
-            allow_private=settings.allow_private, loopback_endpoints=settings.loopback_endpoints
-        )
+        self._policy = address_policy(settings)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._transport_in_use: Transport | None = None
@@ -163,19 +186,7 @@ class Fetcher:
             await self._client.aclose()
 
     def _guarded_transport(self) -> httpx.AsyncHTTPTransport:
-        limits = max(self.settings.concurrency * 4, 10)
-        transport = httpx.AsyncHTTPTransport(retries=0)
-        # httpx does not take a network backend, so its pool is replaced by one
-        # that connects only where the address policy allows.
-        connect_to = {(h, p): (th, tp) for h, p, th, tp in self.settings.resolve}
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=tls_context(self.settings.ca_bundle),
-            max_connections=limits,
-            max_keepalive_connections=limits,
-            keepalive_expiry=5.0,
-            network_backend=GuardedBackend(self._policy, connect_to=connect_to),
-        )
-        return transport
+        return guarded_transport(self.settings, self._policy)
 
     def check_target(self, url: str) -> str | None:
         """Why a URL may not be fetched before any connection is tried, or None."""

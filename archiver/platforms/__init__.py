@@ -91,6 +91,14 @@ def identity(platform: str, key: str, url: str) -> tuple[str, str]:
         return key, "post"
 
 
+def limits(platform: str) -> tuple[str, ...]:
+    """What archiver can and cannot tell on a platform, in plain words."""
+    try:
+        return get(platform).limits
+    except UnsupportedURL:
+        return ()
+
+
 def main_roles(platform: str) -> tuple[str, ...]:
     try:
         return get(platform).main_roles
@@ -155,6 +163,7 @@ __all__ = [
     "get",
     "identity",
     "is_page",
+    "limits",
     "main_roles",
     "parse",
     "parse_url",

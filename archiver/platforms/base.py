@@ -234,6 +234,10 @@ class Platform(Protocol):
     def settings(self) -> tuple[PlatformSetting, ...]:
         """Options of this platform (read from ``ARCHIVER_*`` by its ``env`` name)."""
 
+    @property
+    def limits(self) -> tuple[str, ...]:
+        """What archiver can and cannot tell on this platform, in plain words (exhibits)."""
+
     def recognise(self, url: WebURL) -> PostRef | None:
         """The post ``url`` names on this platform, None when it is another platform's, or
         `UnsupportedURL` when it is this platform's but names no post."""
@@ -304,3 +308,4 @@ class PlatformModule:
     unwrap: Callable[[str], str | None] = _unwraps_nothing
     view: Callable[[Seen], str | None] = _no_view
     settings: tuple[PlatformSetting, ...] = ()
+    limits: tuple[str, ...] = ()

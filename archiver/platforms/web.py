@@ -120,6 +120,10 @@ PLATFORM = PlatformModule(
     name=NAME,
     main_roles=("page",),
     controls=CONTROLS,
+    limits=(
+        "A web page is judged by its HTTP status alone: 404 and 410 mean gone; a page that "
+        "answers is there, whatever it now says.",
+    ),
     recognise=recognise,
     plan=lambda ref, purpose, options: plan(ref, purpose),
     followups=followups,

@@ -272,6 +272,15 @@ def held_runs(
     return found
 
 
+def report_post(store: Store, post_id: int, with_media: bool = False) -> ReportPost:
+    """One post as the report shows it (its text read back from the WARC)."""
+    with store.session() as session:
+        post = session.get(Post, post_id)
+        if post is None:
+            raise InputError(f"no post {post_id} in the archive")
+        return _report_post(store, session, post, file_hashes(store), with_media)
+
+
 def _report_post(
     store: Store, session: Session, post: Post, sha: dict[str, str | None], with_media: bool
 ) -> ReportPost:

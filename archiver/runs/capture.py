@@ -20,14 +20,16 @@ from archiver.errors import ArchiverError, InputError, StoreError, WarcError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.net.politeness import rewrite_url
 from archiver.platforms.base import PostRef, Purpose
+from archiver.runs.custody import log, repair_and_log
 from archiver.runs.observe import Observer, Visit
 from archiver.runs.seeds import post_links
 from archiver.runs.session import open_run
 from archiver.runs.window import run_windowed
 from archiver.store import Store
 from archiver.store.db import store_errors
+from archiver.store.runs import finish_run, start_run
 from archiver.store.visits import Transition, record_visit
-from archiver.warc.repair import Repair, repair_torn_files
+from archiver.warc.repair import Repair
 
 Progress = Callable[["CaptureItem"], None]
 MAX_ITEMS = 10_000
@@ -67,6 +69,8 @@ class CaptureReport:
     repairs: list[Repair] = field(default_factory=list)
     captured_count: int = 0
     failed_count: int = 0
+    custody_note: str = ""  # why the custody log was not written, if it was not
+    notes: list[str] = field(default_factory=list)  # said once: no browser for pictures…
 
     def add(self, item: CaptureItem) -> None:
         if item.ok:
@@ -93,12 +97,18 @@ class Capturer:
     """Captures posts with one observer and stores each as soon as it is done."""
 
     def __init__(
-        self, settings: Settings, store: Store, observer: Observer, progress: Progress | None = None
+        self,
+        settings: Settings,
+        store: Store,
+        observer: Observer,
+        progress: Progress | None = None,
+        run_id: int | None = None,
     ):
         self.settings = settings
         self.store = store
         self.observer = observer
         self.progress = progress
+        self.run_id = run_id
         self.report = CaptureReport()
         self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
 
@@ -178,7 +188,12 @@ class Capturer:
                 await asyncio.to_thread(self.observer.writer.sync)
                 with store_errors(), self.store.writing() as connection:
                     post, outcome, transition = record_visit(
-                        connection, visit, "capture", self.settings, source_url=text
+                        connection,
+                        visit,
+                        "capture",
+                        self.settings,
+                        source_url=text,
+                        run_id=self.run_id,
                     )
             except (WarcError, StoreError):
                 raise  # the disk or the database failed: stop the run, say why
@@ -210,14 +225,25 @@ async def capture_async(
     clock: Callable[[], datetime] = utcnow,
     progress: Progress | None = None,
 ) -> CaptureReport:
-    repairs = await asyncio.to_thread(repair_torn_files, store)
-    async with open_run(settings, store, transport=transport, clock=clock) as observer:
-        capturer = Capturer(settings, store, observer, progress)
+    repairs = await asyncio.to_thread(repair_and_log, store, clock)
+    run_id = await asyncio.to_thread(start_run, store, "capture", clock())
+    async with open_run(
+        settings, store, transport=transport, clock=clock, pictures=True
+    ) as observer:
+        capturer = Capturer(settings, store, observer, progress, run_id)
+        if observer.picture_note:
+            capturer.report.notes.append(observer.picture_note)
         capturer.report.repairs = repairs
         for page in pages:
             await capturer.capture_page(page)
         await capturer.capture_inputs(urls)
-    return capturer.report
+    report = capturer.report
+    summary: dict[str, object] = {"captured": report.captured_count, "failed": report.failed_count}
+    await asyncio.to_thread(finish_run, store, run_id, clock(), len(report.items), summary)
+    report.custody_note = await asyncio.to_thread(
+        log, store, "capture", {"run": run_id}, summary, clock()
+    )
+    return report
 
 
 def capture(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from archiver.config import Settings
 from archiver.net.fetcher import Transport, utcnow
+from archiver.runs.custody import log
 from archiver.runs.health import HealthMonitor
 from archiver.runs.session import open_run
 from archiver.store import Store
@@ -79,6 +80,13 @@ async def check_controls_async(
         clock(),
         len(report.results),
         {"platform_health": report.platform_health},
+    )
+    log(
+        store,
+        "controls",
+        {"run": report.run_id},
+        {"platform_health": report.platform_health},
+        clock(),
     )
     return report
 

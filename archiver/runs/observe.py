@@ -22,6 +22,8 @@ from archiver.core.status import Classification, Outcome, Signal
 from archiver.errors import UnsupportedURL
 from archiver.net.fetcher import Fetcher, FetchResult
 from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
+from archiver.render.browser import Renderer
+from archiver.runs.pictures import PICTURE_ROLE, Locate, draw_picture
 from archiver.runs.views import VIEW_ROLE, write_view
 from archiver.warc.fields import payload_digest
 from archiver.warc.writer import WarcWriter
@@ -61,6 +63,7 @@ class Visit:
     )
     held: str = ""  # why the platform was degraded when this look was made
     view_note: str = ""  # why no view of the post was written, if none was
+    picture_note: str = ""  # why no picture of it was drawn, if a browser was there but failed
 
     @property
     def outcome(self) -> Outcome:
@@ -77,12 +80,18 @@ class Observer:
         writer: WarcWriter,
         last_responses: LastResponses,
         clock: Callable[[], datetime],
+        renderer: Renderer | None = None,
+        locate: Locate | None = None,
     ):
         self.settings = settings
         self.fetcher = fetcher
         self.writer = writer
         self._last_responses = last_responses
         self._clock = clock
+        # Draws each captured post's picture (issue 15); None without a browser.
+        self.renderer = renderer
+        self.picture_note = ""
+        self._locate: Locate = locate or (lambda ids: {})
         # Responses written in this process, not yet visible in the database (bounded:
         # the database answers for older ones, and memory must not grow with the batch).
         self._recent: OrderedDict[str, tuple[str, RevisitOf]] = OrderedDict()
@@ -173,7 +182,13 @@ class Observer:
         visit.main_record = main_record(ref, written)
         view, visit.view_note = await write_view(visit, self.writer, self.settings)
         if view is not None:
-            written.append(WrittenRecord(VIEW_ROLE, None, view))
+            written.append(WrittenRecord(VIEW_ROLE, None, view.record))
+            if self.renderer is not None and purpose is Purpose.CAPTURE:
+                picture, visit.picture_note = await draw_picture(
+                    self.renderer, self.writer, self._locate, visit, view
+                )
+                if picture is not None:
+                    written.append(WrittenRecord(PICTURE_ROLE, None, picture))
         await self._write_metadata(visit)
         return visit
 
@@ -331,6 +346,8 @@ class Observer:
             payload["platform_degraded"] = visit.held
         if visit.view_note:
             payload["view"] = visit.view_note
+        if visit.picture_note:
+            payload["picture"] = visit.picture_note
         concurrent = visit.main_record.record_id if visit.main_record else None
         visit.metadata_record = await asyncio.to_thread(
             self.writer.write_metadata,

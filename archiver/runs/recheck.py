@@ -22,6 +22,7 @@ from archiver.errors import ArchiverError, LeaseLost, StoreError, WarcError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.net.webhook import post_events
 from archiver.platforms.base import Purpose
+from archiver.runs.custody import log, repair_and_log
 from archiver.runs.health import HealthMonitor
 from archiver.runs.observe import Observer, Visit, main_record
 from archiver.runs.runlock import RunLock
@@ -33,7 +34,7 @@ from archiver.store.posts import iso
 from archiver.store.runs import all_post_ids, due_post_ids, finish_run, post_statuses, start_run
 from archiver.store.states import hold_run
 from archiver.store.visits import KnownContent, Transition, post_to_check, record_visit
-from archiver.warc.repair import Repair, repair_torn_files
+from archiver.warc.repair import Repair
 
 Progress = Callable[["CheckResult"], None]
 
@@ -252,7 +253,7 @@ async def recheck_async(
     lock = RunLock(settings.home)
     lock.acquire(wait=wait)
     try:
-        repairs = await asyncio.to_thread(repair_torn_files, store)
+        repairs = await asyncio.to_thread(repair_and_log, store, clock)
         now = clock()
         if post_ids is None:
             post_ids = all_post_ids(store) if check_all else due_post_ids(store, now)
@@ -265,11 +266,21 @@ async def recheck_async(
         report = checker.report
         report.repairs = repairs
         finish_run(store, run_id, clock(), len(report.results), run_summary(report))
+        log(store, "recheck", {"run": run_id}, custody_summary(report), clock())
     finally:
         lock.release()
     if settings.webhook_url:
         report.webhook_errors = await notify(settings.webhook_url, report)
     return report
+
+
+def custody_summary(report: RecheckReport) -> dict[str, object]:
+    """What the custody log says of a recheck run: counts, and the posts that changed state."""
+    return {
+        "checked": len(report.results),
+        "outcomes": report.outcomes,
+        "transitions": [t.as_json() for t in report.transitions],
+    }
 
 
 def run_summary(report: RecheckReport) -> dict[str, object]:

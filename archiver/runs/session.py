@@ -15,9 +15,11 @@ from pathlib import Path
 
 from archiver.config import Settings
 from archiver.net.fetcher import Fetcher, Transport, tls_context, utcnow
+from archiver.render.browser import BrowserUnavailable, Renderer, find_chromium
 from archiver.runs.observe import Observer
+from archiver.runs.stamping import stamp_pending
 from archiver.store import Store
-from archiver.store.visits import last_responses
+from archiver.store.visits import last_responses, record_locations
 from archiver.warc.files import object_store, seal_files
 from archiver.warc.writer import WarcWriter
 
@@ -75,7 +77,10 @@ async def open_run(
     transport: Transport | None = None,
     clock: Callable[[], datetime] = utcnow,
     writer: WarcWriter | None = None,
+    pictures: bool = False,
 ) -> AsyncIterator[Observer]:
+    """A run's machinery; with ``pictures``, a headless browser draws each captured post
+    (`Observer.picture_note` says why not, once, when there is none)."""
     object_store(store)  # a bad ARCHIVER_WARC_STORE is refused before anything is fetched
     writer = writer or new_writer(settings, store, clock)
 
@@ -84,10 +89,41 @@ async def open_run(
         with store.reading() as connection:
             return last_responses(connection, uris)
 
+    def locate(record_ids: list[str]):
+        with store.reading() as connection:
+            return record_locations(connection, record_ids)
+
+    # Stamps an authority could not give last time are asked for again first (issue 15).
+    await stamp_pending(settings, store, clock)
     try:
-        async with Fetcher(settings, transport=transport, clock=clock) as fetcher:
-            yield Observer(settings, fetcher, writer, lookup, clock)
+        async with (
+            Fetcher(settings, transport=transport, clock=clock) as fetcher,
+            _browser(settings, pictures) as (renderer, note),
+        ):
+            observer = Observer(settings, fetcher, writer, lookup, clock, renderer, locate)
+            observer.picture_note = note
+            yield observer
     finally:
         current = writer.current_file
         await asyncio.to_thread(writer.close)
         seal_files(store, writer.closed_files if current else [])
+    # The files just sealed, stamped: this run's evidence gets an independent clock.
+    await stamp_pending(settings, store, clock)
+
+
+@asynccontextmanager
+async def _browser(settings: Settings, wanted: bool) -> AsyncIterator[tuple[Renderer | None, str]]:
+    """The run's browser, or none and why (said once by the caller, never an error)."""
+    if not wanted:
+        yield None, ""
+        return
+    try:
+        renderer = Renderer(find_chromium(settings.chromium))
+        await renderer.__aenter__()
+    except BrowserUnavailable as exc:
+        yield None, f"no pictures of the posts: {exc}"
+        return
+    try:
+        yield renderer, ""
+    finally:
+        await renderer.__aexit__(None, None, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archiver import platforms
@@ -37,9 +38,15 @@ def sources_of(visit: Visit) -> tuple[Source, ...]:
     )
 
 
+@dataclass(frozen=True)
+class WrittenView:
+    record: RecordRef
+    html: bytes
+
+
 async def write_view(
     visit: Visit, writer: WarcWriter, settings: Settings
-) -> tuple[RecordRef | None, str]:
+) -> tuple[WrittenView | None, str]:
     """Write the view of an alive post seen in ``visit``: its record, or why there is none."""
     data = visit.data
     if visit.control:
@@ -60,15 +67,16 @@ async def write_view(
         return None, f"the view could not be made: {type(exc).__name__}: {str(exc)[:200]}"
     if html is None:
         return None, "the platform's own page is its view"
+    body = html.encode("utf-8", "replace")
     ref = await asyncio.to_thread(
         writer.write_resource,
         view_url(visit.ref),
-        html.encode("utf-8", "replace"),
+        body,
         "text/html; charset=utf-8",
         visit.started_at,
         [(s.record_id, s.payload_digest) for s in seen.sources],
     )
-    return ref, ""
+    return WrittenView(ref, body), ""
 
 
 def _archived(url: str, rewrites: tuple[tuple[str, str], ...]) -> str:

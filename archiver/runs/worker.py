@@ -23,12 +23,19 @@ from datetime import datetime
 from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import Transport, utcnow
-from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, notify, run_summary
+from archiver.runs.custody import log, repair_and_log
+from archiver.runs.recheck import (
+    CheckResult,
+    Rechecker,
+    RecheckReport,
+    custody_summary,
+    notify,
+    run_summary,
+)
 from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
 from archiver.store.runs import claim, due_count, finish_run, start_run
 from archiver.store.visits import Transition
-from archiver.warc.repair import repair_torn_files
 
 _WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -98,7 +105,7 @@ async def run_worker(
     """Claim and check due posts until stopped (or, with ``once``, until none is due)."""
     check_worker_id(worker_id)
     report = WorkerReport(worker_id)
-    await asyncio.to_thread(repair_torn_files, store)
+    await asyncio.to_thread(repair_and_log, store, clock)
     writer = new_writer(settings, store, clock, tag=worker_id)
     async with open_run(
         settings, store, transport=transport, clock=clock, writer=writer
@@ -124,6 +131,15 @@ async def run_worker(
                     clock(),
                     len(checker.report.results),
                     run_summary(checker.report),
+                )
+                await asyncio.to_thread(
+                    log,
+                    store,
+                    "recheck",
+                    {"run": run_id},
+                    custody_summary(checker.report),
+                    clock(),
+                    worker_id,
                 )
                 report.add_batch(checker.report)
                 if settings.webhook_url:

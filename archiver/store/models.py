@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Boolean, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -149,6 +149,44 @@ class Run(SQLModel, table=True):
     finished_at: datetime | None = None
     checked: int = Field(default=0)
     summary_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class Stamp(SQLModel, table=True):
+    """An RFC 3161 timestamp of a sealed WARC file's SHA-256 by one authority (issue 15):
+    ``pending`` until the authority answers, then ``stamped`` with its token."""
+
+    __tablename__ = "stamp"
+    __table_args__ = (UniqueConstraint("warc_file", "authority"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    warc_file: str = Field(foreign_key="warc_file.name", max_length=255)
+    authority: str = Field(max_length=1024)
+    sha256: str = Field(max_length=64)
+    status: str = Field(max_length=16)  # pending | stamped
+    # The authority's TimeStampResp, DER, as it came (with its certificates).
+    token: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    gen_time: datetime | None = None
+    serial: str | None = Field(default=None, max_length=64)
+    attempts: int = Field(default=0)
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    requested_at: datetime
+    stamped_at: datetime | None = None
+
+
+class CustodyEntry(SQLModel, table=True):
+    """One action on the archive, in a hash chain (issue 15): ``sha256`` covers this entry
+    and ``prev_sha256``, the hash of the entry before it."""
+
+    __tablename__ = "custody"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime
+    action: str = Field(max_length=32)
+    actor: str = Field(max_length=255)
+    subject_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    detail_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    prev_sha256: str = Field(max_length=64)
+    sha256: str = Field(max_length=64)
 
 
 def row_id(row: Post | Observation | WarcRecord | Run) -> int:

@@ -133,10 +133,27 @@ def records_of(session: Session, observation_id: int | None) -> list[WarcRecord]
 def latest_view(session: Session, post_id: int) -> WarcRecord | None:
     """The post's newest readable view (issue 14); views are written only by looks that saw
     the post alive."""
+    return latest_record(session, post_id, "view")
+
+
+def latest_record(session: Session, post_id: int, role: str) -> WarcRecord | None:
+    """The newest record of a post in ``role`` (its view, its picture)."""
     return session.exec(
         select(WarcRecord)
         .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
-        .where(Observation.post_id == post_id, WarcRecord.role == "view")
+        .where(Observation.post_id == post_id, WarcRecord.role == role)
         .order_by(col(WarcRecord.id).desc())
         .limit(1)
     ).first()
+
+
+def records_of_post(session: Session, post_id: int) -> list[WarcRecord]:
+    """Every record written for a post, in the order written."""
+    return list(
+        session.exec(
+            select(WarcRecord)
+            .join(Observation, col(Observation.id) == col(WarcRecord.observation_id))
+            .where(Observation.post_id == post_id)
+            .order_by(col(WarcRecord.id))
+        )
+    )

@@ -143,6 +143,21 @@ def last_responses(connection: Connection, uris: Iterable[str]) -> dict[str, tup
     return found
 
 
+def record_locations(
+    connection: Connection, record_ids: Iterable[str]
+) -> dict[str, tuple[str, int]]:
+    """Where records are (their file and offset), by WARC-Record-ID."""
+    ids = [i for i in record_ids if i]
+    if not ids:
+        return {}
+    rows = connection.execute(
+        select(RECORDS.c.record_id, RECORDS.c.warc_file, RECORDS.c.offset).where(
+            RECORDS.c.record_id.in_(ids)
+        )
+    )
+    return {row.record_id: (row.warc_file, row.offset) for row in rows}
+
+
 @dataclass(frozen=True)
 class KnownContent:
     """What the archive last knew a post to say: to tell an edit from the same post served anew."""

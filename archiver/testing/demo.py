@@ -28,8 +28,11 @@ from archiver.testing.simulator.catalog import (
     TWEET_FORMER_PRESIDENT,
     demo_simulator,
 )
+from archiver.testing.tsa import LocalTSA
 
 HOME = Path("demo-archive")
+TSA_HOST = "timestamp.demo.invalid"
+TSA_CA = "demo-tsa-root.pem"
 CONFIRM_INTERVAL = 3  # seconds; the default is one hour
 
 
@@ -49,15 +52,20 @@ def main() -> None:
         shutil.rmtree(HOME)
     with (
         demo_simulator(retry_after=3600, tls=True) as sim,
+        LocalTSA() as tsa,
         tempfile.TemporaryDirectory() as tmp,
     ):
         assert sim.ca is not None
+        HOME.mkdir(mode=0o700)
         env = dict(os.environ)
         env.update(
             {
                 "ARCHIVER_HOME": str(HOME),
-                "ARCHIVER_RESOLVE": sim.resolve_spec(),
+                "ARCHIVER_RESOLVE": f"{sim.resolve_spec()},{TSA_HOST}:80=127.0.0.1:{tsa.port}",
                 "ARCHIVER_CA_BUNDLE": str(sim.ca.write_pem(Path(tmp) / "simulator-ca.pem")),
+                "ARCHIVER_TSA_URLS": f"http://{TSA_HOST}/tsr",
+                # Kept with the archive: its stamps verify against it after the demo too.
+                "ARCHIVER_TSA_CA": str(tsa.write_ca(HOME / TSA_CA)),
                 "ARCHIVER_POLITENESS_DELAY": "0",
                 "ARCHIVER_CONFIRM_INTERVAL": str(CONFIRM_INTERVAL),
                 "ARCHIVER_MAX_RETRY_WAIT": "5",
@@ -68,7 +76,8 @@ def main() -> None:
         say(f"HTTPS by the bundled simulator on 127.0.0.1:{port} under the real host names:")
         say("ARCHIVER_RESOLVE sends archiver's connections for x.com, facebook.com and the rest")
         say("there, and ARCHIVER_CA_BUNDLE trusts the simulator's throwaway CA. The archive holds")
-        say("https://x.com/… exactly as in real use, and nothing leaves this machine.")
+        say("https://x.com/… exactly as in real use, and nothing leaves this machine. A local")
+        say("timestamp authority (its own throwaway CA) stamps each sealed WARC file.")
         say()
         say("1. March 2022: a blog post on Mongolia's reactions to the invasion of Ukraine cites")
         say("   tweets and Facebook posts of the Russian Embassy in Mongolia and others. Capture")
@@ -113,14 +122,28 @@ def main() -> None:
         report = HOME / "deletion-report.html"
         run(env, "report", "--wacz", "demo.wacz", "--output", str(report))
         run(env, "export", "wacz", "--output", str(HOME / "demo.wacz"))
-        say("6. And a check that nothing in the archive changed since it was written:")
+        say("6. An exhibit of the deleted post, to hand over: its picture and text, every look,")
+        say("   the SHA-256 of every record and file, the timestamps, the custody log:")
+        exhibit = HOME / ("exhibit.pdf" if shutil.which("chromium") else "exhibit.html")
+        run(
+            env,
+            "exhibit",
+            f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}",
+            "--output",
+            str(exhibit),
+        )
+        say("7. And a check that nothing in the archive changed since it was written, that every")
+        say("   timestamp holds, and that the custody log's chain is whole:")
         run(env, "verify")
     say("Where things are:")
     say(f"  {report}  open it in any browser; it loads nothing from the network")
+    say(f"  {exhibit}  the exhibit of the deleted post")
     say(f"  {HOME / 'demo.wacz'}  open it at https://replayweb.page (choose the file; it stays")
     say("      on your machine): each post opens on its archived view")
     say(f"  {HOME / 'warcs'}/  the WARC files, readable by warcio, pywb and any WARC tool")
     say(f"  {HOME / 'archiver.db'}  the SQLite database")
+    say(f"  {HOME / TSA_CA}  the demo authority's root: ARCHIVER_TSA_CA={HOME / TSA_CA}")
+    say("      archiver verify checks the stamps against it")
 
 
 if __name__ == "__main__":

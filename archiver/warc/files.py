@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import re
 from pathlib import Path
 
 from archiver.store import Store
@@ -59,3 +61,26 @@ def seal_files(store: Store, names: list[str]) -> None:
         objects.upload(path, row.sha256)
         set_location(store, name, objects.url(name))
         path.unlink()
+
+
+def token_names(name: str, authority: str) -> tuple[str, str]:
+    """The names of the files keeping the timestamp token of WARC file ``name`` by
+    ``authority``, beside it: the reply as it came (``.tsr``, what ``openssl ts -verify -in``
+    reads) and the certificates it carries (``.pem``, for ``-untrusted``)."""
+    slug = re.sub(r"[^A-Za-z0-9.]+", "_", authority.split("://", 1)[-1]).strip("_")[:80]
+    return f"{name}.{slug}.tsr", f"{name}.{slug}.pem"
+
+
+def token_paths(store: Store, name: str, authority: str) -> tuple[Path, Path]:
+    tsr, pem = token_names(name, authority)
+    return store.warc_dir / tsr, store.warc_dir / pem
+
+
+def write_token(store: Store, name: str, authority: str, token: bytes, chain_pem: bytes) -> Path:
+    """Keep a timestamp token beside its WARC file (written whole, then renamed)."""
+    tsr, pem = token_paths(store, name, authority)
+    for path, data in ((tsr, token), (pem, chain_pem)):
+        staged = path.with_name(path.name + ".part")
+        staged.write_bytes(data)
+        os.replace(staged, path)
+    return tsr

@@ -45,9 +45,8 @@ class Repair:
     def __str__(self) -> str:
         return (
             f"repaired warcs/{self.warc_file}: cut a torn tail of {self.cut_bytes} bytes (an "
-            "unfinished "
-            f"record of an interrupted run) back to its last complete record at {self.kept_bytes}; "
-            f"the cut bytes are kept in {self.quarantined_as}"
+            f"unfinished record of an interrupted run) back to its last complete record at "
+            f"{self.kept_bytes}; the cut bytes are kept in {self.quarantined_as}"
         )
 
 

@@ -6,6 +6,10 @@ A record is checked at its offset: it must be the record the database names
 block and payload digests must match its bytes (warcio's digest checker). A
 closed file's SHA-256 must match the one recorded when it was closed. Any
 mismatch — tampering, a truncated or missing file — is listed.
+
+Then the timestamps (issue 15): each token must stamp its file's recorded SHA-256, and its
+signature and certificate chain must hold up to a root of ``ARCHIVER_TSA_CA`` at the stamp's
+own time. And the custody log's hash chain must be whole.
 """
 
 from __future__ import annotations
@@ -15,17 +19,24 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import certifi
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archiver.core import timestamps
+from archiver.errors import InputError
 from archiver.store import Store, WarcRecord
+from archiver.store.custody import check_chain
 from archiver.store.files import files_and_records
-from archiver.warc.files import file_sha256, warc_path
+from archiver.store.stamps import stamps_of
+from archiver.warc.files import file_sha256, token_paths, warc_path
 
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # missing_file | file_changed | unreadable | wrong_record | digest_mismatch
+    # missing_file | file_changed | unreadable | wrong_record | digest_mismatch |
+    # timestamp_failed | custody_chain
+    kind: str
     warc_file: str
     offset: int | None
     detail: str
@@ -41,6 +52,11 @@ class VerifyReport:
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
     untracked: list[str] = field(default_factory=list)
+    stamps_verified: int = 0
+    stamps_pending: int = 0
+    stamps_failed: int = 0
+    custody_entries: int = 0
+    custody_note: str = ""  # why this verification is not in the custody log, if it is not
 
     @property
     def ok(self) -> bool:
@@ -53,6 +69,12 @@ class VerifyReport:
             "records": self.records,
             "problems": [p.__dict__ for p in self.problems],
             "untracked_files": self.untracked,
+            "timestamps": {
+                "verified": self.stamps_verified,
+                "pending": self.stamps_pending,
+                "failed": self.stamps_failed,
+            },
+            "custody": {"entries": self.custody_entries},
         }
 
 
@@ -82,7 +104,48 @@ def verify(store: Store) -> VerifyReport:
                 report.problems.append(problem)
     on_disk = {p.name for p in store.warc_dir.glob("*.warc.gz")}
     report.untracked = sorted(on_disk - set(files) - set(records))
+    check_stamps(store, {n: f.sha256 for n, f in files.items()}, report)
+    report.custody_entries, chain = check_chain(store)
+    report.problems += [Problem("custody_chain", "", None, why) for why in chain]
     return report
+
+
+def trusted_roots(store: Store) -> list:
+    """The roots timestamp tokens are checked against: ``ARCHIVER_TSA_CA``, or the usual bundle."""
+    path = store.settings.tsa_ca or certifi.where()
+    try:
+        return timestamps.load_roots(Path(path).read_bytes())
+    except OSError as exc:
+        raise InputError(
+            f"ARCHIVER_TSA_CA={path}: cannot read it ({exc.strerror or exc})"
+        ) from None
+
+
+def check_stamps(store: Store, sealed: dict[str, str | None], report: VerifyReport) -> None:
+    roots = None
+    for stamp in stamps_of(store):
+        if stamp.status != "stamped" or stamp.token is None:
+            report.stamps_pending += 1
+            continue
+        roots = roots if roots is not None else trusted_roots(store)
+        why = ""
+        if sealed.get(stamp.warc_file) != stamp.sha256:
+            why = "it stamps another SHA-256 than the one the file was sealed with"
+        else:
+            try:
+                timestamps.verify(stamp.token, stamp.sha256, roots)
+            except timestamps.TokenError as exc:
+                why = str(exc)
+        tsr, _ = token_paths(store, stamp.warc_file, stamp.authority)
+        if not why and tsr.exists() and tsr.read_bytes() != stamp.token:
+            why = f"the token kept beside the file ({tsr.name}) is not the one on record"
+        if why:
+            report.stamps_failed += 1
+            report.problems.append(
+                Problem("timestamp_failed", stamp.warc_file, None, f"{stamp.authority}: {why}")
+            )
+        else:
+            report.stamps_verified += 1
 
 
 def check_record(path: Path, rec: WarcRecord) -> Problem | None:

@@ -40,6 +40,7 @@ class ExportResult:
     output: Path
     posts: int
     warc_files: list[str]
+    custody_note: str = ""  # why this export is not in the custody log, if it is not
 
 
 def export_wacz(store: Store, output: Path, post_ids: list[int] | None = None) -> ExportResult:

@@ -15,6 +15,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+# The benchmarks measure fetching, writing and storing: no pictures and no timestamp
+# authorities (those are measured on their own, and the public ones are not reachable here).
+os.environ.setdefault("ARCHIVER_TSA_URLS", "none")
+os.environ.setdefault("ARCHIVER_CHROMIUM", "none")
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
 

@@ -76,6 +76,13 @@ PLATFORM = PlatformModule(
     main_roles=("page",),
     controls=CONTROLS,
     settings=(OEMBED_TOKEN,),
+    limits=(
+        'Logged out, Facebook shows the same "This content isn\'t available" page for a deleted '
+        "post and for one whose audience was narrowed: archiver reports such a post as "
+        "unavailable, never as deleted.",
+        "Facebook shows logged-out visitors little and often a login wall; such looks are "
+        "recorded and never counted as a disappearance.",
+    ),
     recognise=recognise,
     plan=lambda ref, purpose, options: plan(ref, purpose, options.get(OEMBED_TOKEN.env, "")),
     followups=followups,

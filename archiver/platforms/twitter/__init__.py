@@ -78,6 +78,12 @@ PLATFORM = PlatformModule(
     name=NAME,
     main_roles=("syndication", "oembed", "page"),
     controls=CONTROLS,
+    limits=(
+        "Logged out, X answers through the endpoints its embeds use (syndication and oEmbed); "
+        "a tombstone's text says whether the post was deleted or its account changed.",
+        "When the account's state cannot be read, a tweet missing from both endpoints is "
+        "unavailable, not deleted.",
+    ),
     recognise=recognise,
     plan=lambda ref, purpose, options: plan(ref, purpose),
     followups=followups,
