@@ -183,6 +183,11 @@ class Settings:
         default=parse_schedule(DEFAULT_SCHEDULE),
         metadata={"env": "ARCHIVER_SCHEDULE", "parse": parse_schedule},
     )
+    # How far context is followed (issue 16): 1 takes the posts a post quotes, replies to or
+    # was edited into; 2 theirs too; 0 none.
+    context_depth: int = field(
+        default=1, metadata={"env": "ARCHIVER_CONTEXT_DEPTH", "check": "non_negative"}
+    )
     max_page_posts: int = field(
         default=500, metadata={"env": "ARCHIVER_MAX_PAGE_POSTS", "check": "non_negative"}
     )

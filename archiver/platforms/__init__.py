@@ -124,6 +124,24 @@ def followups(
     return get(ref.platform).followups(ref, responses, data, purpose)
 
 
+def resolve(ref: PostRef, answer: Response) -> PostRef | str:
+    """The post an unresolved ``ref`` names, from the answer to its ``resolve_url``: the
+    platform reads it, or else the post is wherever the redirects ended; a sentence saying
+    why when it names no post of the same platform."""
+    platform = get(ref.platform)
+    reader = getattr(platform, "resolve", None)  # optional for platforms made elsewhere
+    if reader is not None:
+        return reader(ref, answer)
+    where = answer.final_url or answer.url
+    try:
+        found = recognise(where)
+    except UnsupportedURL as exc:
+        return f"{ref.url} led to {where}, which is not a post ({exc})"
+    if found.platform != ref.platform or found.unresolved:
+        return f"{ref.url} led to {where}, which is not a {ref.platform} post"
+    return found
+
+
 def view(seen: Seen) -> str | None:
     """The post's readable view (HTML), rendered by its platform; None if it has none."""
     return get(seen.ref.platform).view(seen)
@@ -170,6 +188,7 @@ __all__ = [
     "plan",
     "recognise",
     "register",
+    "resolve",
     "settings",
     "unregister",
     "unwrap_embed",

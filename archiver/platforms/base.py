@@ -42,8 +42,11 @@ class PostRef:
     key: str
     url: str
     handle: str | None = None
-    # Share links (fb.watch, /share/p/…) name no post until their redirect is followed.
+    # Share links (fb.watch, /share/p/…) name no post until their redirect is followed, and a
+    # handle names no account until it is resolved (Bluesky): the post is known only once
+    # ``resolve_url`` (default: ``url``) is fetched and the platform reads its answer (`resolve`).
     unresolved: bool = False
+    resolve_url: str = ""
 
     @property
     def ref(self) -> str:
@@ -135,6 +138,33 @@ class Media:
     kind: str  # photo | video | poster | image
 
 
+@dataclass(frozen=True)
+class ContextLink:
+    """Another post this one stands in relation to, captured as a post of its own (issue 16).
+
+    ``relation`` is one of `RELATIONS`: the post it quotes, the one it replies to, or the newer
+    version an edit made of it (X's ``edit_control``)."""
+
+    relation: str
+    url: str
+
+
+RELATIONS = ("quotes", "replies_to", "newer_version")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link inside a post, as the post holds it (X's ``t.co``), and what the platform says
+    it expands to. Short links are followed at capture, each hop written to the WARC."""
+
+    url: str
+    expanded: str | None = None
+
+
+# A role for a link a post holds, followed at capture (``link:1``, ``link:2`` …).
+LINK_ROLE = "link"
+
+
 @dataclass
 class PostData:
     """What we know a post said. Every field may be unknown."""
@@ -149,6 +179,8 @@ class PostData:
     reply_to_id: str | None = None
     canonical_url: str | None = None
     sources: list[str] = field(default_factory=list)
+    context: list[ContextLink] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
     def content_hash(self) -> str:
         """A hash of what the post says (`archiver.core.content`): an edit from an unchanged post.
@@ -275,6 +307,11 @@ class Platform(Protocol):
         """A readable HTML page of the post, made from its archived answers; None when the
         archived page reads well as it is (a web page)."""
 
+    @property
+    def resolve(self) -> Callable[[PostRef, Response], PostRef | str] | None:
+        """How the answer to an unresolved ref's ``resolve_url`` names its post (a `PostRef`,
+        or a sentence saying why it names none); None: the post is where its redirects end."""
+
 
 def _embeds_nothing(page: PageMeta) -> list[str]:
     return []
@@ -307,5 +344,6 @@ class PlatformModule:
     embedded: Callable[[PageMeta], list[str]] = _embeds_nothing
     unwrap: Callable[[str], str | None] = _unwraps_nothing
     view: Callable[[Seen], str | None] = _no_view
+    resolve: Callable[[PostRef, Response], PostRef | str] | None = None
     settings: tuple[PlatformSetting, ...] = ()
     limits: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ from archiver.core.seedlist import read_seed_file
 from archiver.core.status import OutcomeKind, PostState
 from archiver.errors import InputError, UnsupportedURL, WarcError
 from archiver.platforms.base import PostRef, Response
+from archiver.report.context import ContextNote, context_notes
 from archiver.store import Observation, Post, Session, Store, WarcRecord
 from archiver.store.files import file_hashes, media_records
 from archiver.store.models import row_id
@@ -96,6 +97,7 @@ class ReportPost:
     # The post's readable view in the archive (issue 14), as of its last look alive.
     view_url: str | None = None
     view_at: datetime | None = None
+    context: list[ContextNote] = field(default_factory=list)  # the posts around it (issue 16)
 
 
 @dataclass
@@ -312,6 +314,7 @@ def _report_post(
         evidence=None,
         timeline=[_timeline_entry(o) for o in observations],
     )
+    item.context = context_notes(session, row_id(post))
     view = latest_view(session, row_id(post))
     if view is not None:
         item.view_url, item.view_at = view.target_uri, view.recorded_at

@@ -137,7 +137,9 @@ def _card(report: Report, post: ReportPost) -> str:
     )
     reason = (post.reason or post.status).replace("_", " ")
     certainty = f"{post.certainty} — {post.certainty_note}" if post.certainty else "—"
-    warnings = "".join(f'<p class="meta">⚠ {_e(w)}</p>' for w in post.warnings)
+    warnings = "".join(f'<p class="meta">⚠ {_e(w)}</p>' for w in post.warnings) + "".join(
+        f'<p class="meta">Around it: {_e(n.sentence)} ({_link(n.url)})</p>' for n in post.context
+    )
     return (
         f'<article class="card" id="post-{post.id}"><div class="head"><div '
         f'class="avatar">{_e(initial)}</div>'

@@ -7,6 +7,7 @@ import json
 from archiver.platforms import identity
 from archiver.platforms.base import Media
 from archiver.store import Session
+from archiver.store.context import Linked, context_of, context_posts
 from archiver.store.models import Observation, Post, row_id
 from archiver.store.posts import captures_of, iso, observations_of, records_of
 
@@ -50,12 +51,29 @@ def post_json(session: Session, post: Post, full: bool = False) -> dict[str, obj
         "first_seen_gone_at": iso(post.first_seen_gone_at),
         "vanished_at": iso(post.vanished_at),
         "captures": captures,
+        "links": json.loads(post.links_json or "[]"),
     }
     if full:
+        # The posts around it (issue 16), both ways, each with its own state now.
+        data["context"] = [_linked(linked) for linked in context_posts(session, row_id(post))]
+        data["context_of"] = [_linked(linked) for linked in context_of(session, row_id(post))]
         data["observations"] = [
             observation_json(session, o) for o in observations_of(session, row_id(post))
         ]
     return data
+
+
+def _linked(linked: Linked) -> dict[str, object]:
+    post = linked.post
+    return {
+        "relation": linked.relation,
+        "id": post.id,
+        "platform": post.platform,
+        "post_id": identity(post.platform, post.post_key, post.url)[0],
+        "url": post.url,
+        "status": post.status.value,
+        "vanish_reason": post.vanish_reason.value if post.vanish_reason else None,
+    }
 
 
 def observation_json(session: Session, obs: Observation) -> dict[str, object]:

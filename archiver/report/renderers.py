@@ -152,6 +152,7 @@ def render_json(report: Report) -> bytes:
                     for t in post.timeline
                 ],
                 "warnings": post.warnings,
+                "context": [note.as_json() for note in post.context],
                 "view": None
                 if post.view_url is None
                 else {
@@ -254,6 +255,8 @@ def _md_post(report: Report, post: ReportPost, level: str) -> list[str]:
     ]
     if post.media:
         out.append("- **Media:** " + ", ".join(f"{m.kind} <{m.url}>" for m in post.media))
+    for note in post.context:
+        out.append(f"- **Around it:** {_md(note.sentence)} <{note.url}>")
     link = replay_link(report, post.view_url, post.view_at)
     if link:
         out.append(f"- **Archived view:** <{link}> (in `{report.wacz}`)")

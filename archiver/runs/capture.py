@@ -15,11 +15,12 @@ from datetime import datetime
 
 from archiver import platforms
 from archiver.config import Settings
-from archiver.core.status import OutcomeKind, PostState
+from archiver.core.status import Outcome, OutcomeKind, PostState
 from archiver.errors import ArchiverError, InputError, StoreError, WarcError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.net.politeness import rewrite_url
 from archiver.platforms.base import PostRef, Purpose
+from archiver.runs.context import ContextCapture, ContextFollower
 from archiver.runs.custody import log, repair_and_log
 from archiver.runs.observe import Observer, Visit
 from archiver.runs.seeds import post_links
@@ -27,6 +28,7 @@ from archiver.runs.session import open_run
 from archiver.runs.window import run_windowed
 from archiver.store import Store
 from archiver.store.db import store_errors
+from archiver.store.models import row_id
 from archiver.store.runs import finish_run, start_run
 from archiver.store.visits import Transition, record_visit
 from archiver.warc.repair import Repair
@@ -46,6 +48,8 @@ class CaptureItem:
     ref: str | None = None
     outcome: str | None = None
     url: str | None = None
+    # Captured as the context of another post of the run (issue 16): its id and the relation.
+    context_of: dict[str, object] | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -56,6 +60,7 @@ class CaptureItem:
             "ref": self.ref,
             "outcome": self.outcome,
             "url": self.url,
+            "context_of": self.context_of,
         }
 
 
@@ -103,6 +108,7 @@ class Capturer:
         observer: Observer,
         progress: Progress | None = None,
         run_id: int | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ):
         self.settings = settings
         self.store = store
@@ -111,6 +117,23 @@ class Capturer:
         self.run_id = run_id
         self.report = CaptureReport()
         self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
+        self.context = ContextFollower(
+            settings, store, observer, clock, run_id, done=self._context_done
+        )
+
+    def _context_done(self, item: ContextCapture) -> None:
+        ok = item.post_id is not None and Outcome(item.outcome).kind is OutcomeKind.ALIVE
+        self._done(
+            CaptureItem(
+                item.url,
+                ok,
+                item.message if ok else f"{item.url}: {item.outcome} ({item.message})",
+                item.post_id,
+                outcome=item.outcome,
+                url=item.url,
+                context_of={"id": item.of_post, "relation": item.relation},
+            )
+        )
 
     def _done(self, item: CaptureItem) -> None:
         self.report.add(item)
@@ -213,6 +236,7 @@ class Capturer:
             # Issue 10: kept and rechecked, but never reported as vanished until seen alive.
             message = f"never seen alive: {message}"
         self._done(CaptureItem(text, ok, message, post.id, visit.ref.ref, outcome.value, post.url))
+        await self.context.follow(row_id(post), visit)
         return visit
 
 
@@ -230,7 +254,7 @@ async def capture_async(
     async with open_run(
         settings, store, transport=transport, clock=clock, pictures=True
     ) as observer:
-        capturer = Capturer(settings, store, observer, progress, run_id)
+        capturer = Capturer(settings, store, observer, progress, run_id, clock)
         if observer.picture_note:
             capturer.report.notes.append(observer.picture_note)
         capturer.report.repairs = repairs

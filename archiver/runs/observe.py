@@ -19,10 +19,10 @@ from archiver.config import Settings
 from archiver.core.exchange import Exchange
 from archiver.core.records import RecordRef, RevisitOf
 from archiver.core.status import Classification, Outcome, Signal
-from archiver.errors import UnsupportedURL
 from archiver.net.fetcher import Fetcher, FetchResult
 from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
 from archiver.render.browser import Renderer
+from archiver.runs.links import followed_links
 from archiver.runs.pictures import PICTURE_ROLE, Locate, draw_picture
 from archiver.runs.views import VIEW_ROLE, write_view
 from archiver.warc.fields import payload_digest
@@ -31,6 +31,8 @@ from archiver.warc.writer import WarcWriter
 # For some URLs, the last full response recorded for each: its payload digest and where it is.
 LastResponses = Callable[[list[str]], dict[str, tuple[str, RevisitOf]]]
 RECENT_RESPONSES = 2048
+# Answers that are not about the post's state: its media, and the links inside it.
+_NOT_STATE = ("media:", "link:")
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Visit:
     held: str = ""  # why the platform was degraded when this look was made
     view_note: str = ""  # why no view of the post was written, if none was
     picture_note: str = ""  # why no picture of it was drawn, if a browser was there but failed
+    links: list[dict[str, object]] = field(default_factory=list)  # followed at capture (issue 16)
 
     @property
     def outcome(self) -> Outcome:
@@ -151,9 +154,11 @@ class Observer:
             extra = platforms.followups(ref, responses, data, purpose)
         except Exception as exc:
             failure, data, extra = _unreadable(exc), None, []
+        links: list[dict[str, object]] = []
         if extra:
             more = await self._fetch_all(extra, written, attempts, grants)
-            responses.update({k: v for k, v in more.items() if not k.startswith("media:")})
+            links = followed_links(data, more)
+            responses.update({k: v for k, v in more.items() if not k.startswith(_NOT_STATE)})
         try:
             classification = platforms.classify(ref, responses)
         except Exception as exc:
@@ -178,6 +183,7 @@ class Observer:
             responses=responses,
             control=control,
             held=held,
+            links=links,
         )
         visit.main_record = main_record(ref, written)
         view, visit.view_note = await write_view(visit, self.writer, self.settings)
@@ -200,21 +206,22 @@ class Observer:
         grants: list[int],
     ) -> tuple[PostRef, str]:
         """Follow a share link's redirects (each hop recorded) to the post it names."""
-        result = await self.fetcher.fetch(FetchRequest("resolve", ref.url, accept="text/html"))
+        request = FetchRequest("resolve", ref.resolve_url or ref.url, accept="text/html,*/*")
+        result = await self.fetcher.fetch(request)
         grants.extend(e.decoded_grant for e in result.exchanges)
         try:
             await self._write_results([result], written, attempts)
+            answer = result.as_response()
         finally:
             result.close()
-        final = result.final
-        if final is None or final.status is None:
+        if answer.status is None:
             return ref, f"could not resolve {ref.url}: {result.error or 'no response'}"
         try:
-            resolved = platforms.recognise(final.logical_url)
-        except UnsupportedURL as exc:
-            return ref, f"{ref.url} led to {final.logical_url}, which is not a post ({exc})"
-        if resolved.platform != ref.platform or resolved.unresolved:
-            return ref, f"{ref.url} led to {final.logical_url}, which is not a {ref.platform} post"
+            resolved = platforms.resolve(ref, answer)
+        except Exception as exc:  # a platform's reader must be total; never lose the run
+            resolved = f"could not resolve {ref.url}: {_unreadable(exc)}"
+        if isinstance(resolved, str):
+            return ref, resolved
         return resolved, ""
 
     async def _fetch_all(

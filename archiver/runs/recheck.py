@@ -22,6 +22,7 @@ from archiver.errors import ArchiverError, LeaseLost, StoreError, WarcError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.net.webhook import post_events
 from archiver.platforms.base import Purpose
+from archiver.runs.context import ContextCapture, ContextFollower
 from archiver.runs.custody import log, repair_and_log
 from archiver.runs.health import HealthMonitor
 from archiver.runs.observe import Observer, Visit, main_record
@@ -57,6 +58,8 @@ class RecheckReport:
     repairs: list[Repair] = field(default_factory=list)
     # {platform: {status, reason, controls, …}} (issue 11); see `health.PlatformHealth.as_json`.
     platform_health: dict[str, dict[str, object]] = field(default_factory=dict)
+    # Posts first seen around a checked post (the newer version of an edited one, say: issue 16).
+    context: list[ContextCapture] = field(default_factory=list)
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -79,6 +82,7 @@ class RecheckReport:
             "transitions": [t.as_json() for t in self.transitions],
             "posts": [r.__dict__ for r in self.results],
             "platform_health": self.platform_health,
+            "context_captured": [c.__dict__ for c in self.context],
         }
 
 
@@ -108,6 +112,9 @@ class Rechecker:
         self._limit = asyncio.Semaphore(max(settings.concurrency, 1))
         self._held_posts: set[int] = set()
         self._holds: list[tuple[str, str, list[int]]] = []  # (platform, reason, observation ids)
+        self.context = ContextFollower(
+            settings, store, observer, clock, run_id, done=self.report.context.append
+        )
 
     async def check_all(self, post_ids: Iterable[int]) -> None:
         # Bounded fan-out: a window of tasks, not one task per post of a million.
@@ -179,6 +186,7 @@ class Rechecker:
                 if transition is not None:
                     self.report.transitions.append(transition)
                 result = CheckResult(post_id, stored.url, outcome.value, stored.status.value)
+                await self.context.follow(post_id, visit)
         self.report.results.append(result)
         if self.progress:
             self.progress(result)

@@ -59,8 +59,12 @@ class Post(SQLModel, table=True):
     created_at: datetime | None = None
     lang: str | None = Field(default=None, max_length=32)
     media_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
-    quoted_id: str | None = Field(default=None, max_length=64)
-    reply_to_id: str | None = Field(default=None, max_length=64)
+    # Another platform's id of the quoted or replied-to post (an at:// URI is ~70 characters).
+    quoted_id: str | None = Field(default=None, max_length=512)
+    reply_to_id: str | None = Field(default=None, max_length=512)
+    # The links inside the post, as it holds them and where they led at capture (issue 16):
+    # [{"url", "expanded", "resolved", "status"}].
+    links_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     content_hash: str | None = Field(default=None, max_length=64)
     first_captured_at: datetime | None = None
     last_captured_at: datetime | None = None
@@ -187,6 +191,20 @@ class CustodyEntry(SQLModel, table=True):
     detail_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     prev_sha256: str = Field(max_length=64)
     sha256: str = Field(max_length=64)
+
+
+class PostContext(SQLModel, table=True):
+    """A post another one quotes, replies to or was edited into (issue 16): both are posts of
+    the archive, captured and rechecked on their own, and this row links them."""
+
+    __tablename__ = "post_context"
+    __table_args__ = (UniqueConstraint("post_id", "context_post_id", "relation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    context_post_id: int = Field(foreign_key="post.id", index=True)
+    relation: str = Field(max_length=32)  # quotes | replies_to | newer_version
+    linked_at: datetime
 
 
 def row_id(row: Post | Observation | WarcRecord | Run) -> int:

@@ -371,6 +371,9 @@ def _update_content(post: Post, visit: StoredVisit, replace_text: bool) -> None:
     if data.canonical_url:
         # A platform may know a better one (the author's handle in it).
         post.url = data.canonical_url
+    links = getattr(visit, "links", None)
+    if links:
+        post.links_json = json.dumps(links)
 
 
 def _content_hash(post: Post) -> str:

@@ -211,7 +211,10 @@ def test_followups_fetch_media_for_live_and_account_for_gone():
     ref = recognise(f"https://x.com/fixture_user/status/{ID}")
     live = {"syndication": resp("syndication", 200, "twitter/syndication_photo.json")}
     data = parse(ref, live)
-    assert [r.role for r in followups(ref, live, data, Purpose.CAPTURE)] == ["media:photo"]
+    assert [r.role for r in followups(ref, live, data, Purpose.CAPTURE)] == [
+        "media:photo",
+        "link:1",  # the t.co link in its text, followed (issue 16)
+    ]
     gone = {"syndication": resp("syndication", 404), "oembed": resp("oembed", 404)}
     extra = followups(ref, gone, parse(ref, gone), Purpose.CHECK)
     assert [(r.role, r.url) for r in extra] == [

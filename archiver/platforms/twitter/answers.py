@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from archiver.core.pages import read_page, text_of
 from archiver.platforms.base import (
+    LINK_ROLE,
+    ContextLink,
     FetchRequest,
+    Link,
     Media,
     PostData,
     PostRef,
@@ -37,11 +41,21 @@ def followups(
     if data is not None and data.has_content():
         if purpose is Purpose.CAPTURE:
             extra.extend(FetchRequest(f"media:{m.kind}", m.url, is_media=True) for m in data.media)
+            # Where each t.co link leads now, every hop recorded (issue 16).
+            extra.extend(
+                FetchRequest(f"{LINK_ROLE}:{n}", link.url, accept="text/html,*/*;q=0.8")
+                for n, link in enumerate(data.links, 1)
+                if (urlsplit(link.url).hostname or "") in SHORTENERS
+            )
         return extra
     handle = ref.handle or (data.author if data else None)
     if handle and "account" not in responses and _post_looks_gone(responses):
         extra.append(FetchRequest("account", PROFILE_TIMELINE + handle, accept="text/html"))
     return extra
+
+
+# X's own shortener: every link in a tweet is wrapped in it.
+SHORTENERS = frozenset({"t.co"})
 
 
 def _post_looks_gone(responses: Mapping[str, Response]) -> bool:
@@ -92,6 +106,7 @@ def _from_syndication(data: PostData, tweet: dict) -> None:
     data.created_at = created or data.created_at
     data.quoted_id = as_tweet_id(as_dict(tweet.get("quoted_tweet")).get("id_str"))
     data.reply_to_id = as_tweet_id(tweet.get("in_reply_to_status_id_str"))
+    _context(data, tweet)
     _from_article(data, tweet.get("article"))
     for item in as_list(tweet.get("mediaDetails")):
         if not isinstance(item, dict):
@@ -106,6 +121,45 @@ def _from_syndication(data: PostData, tweet: dict) -> None:
             best = _best_mp4(as_list(as_dict(item.get("video_info")).get("variants")))
             if best:
                 data.media.append(Media(best, "video"))
+
+
+def _context(data: PostData, tweet: dict) -> None:
+    """The tweets around this one (issue 16): the one it quotes, the one it replies to, and the
+    newer version when it was edited; and the ``t.co`` links in its text."""
+    quoted = as_dict(tweet.get("quoted_tweet"))
+    if data.quoted_id:
+        handle = as_handle(as_dict(quoted.get("user")).get("screen_name"))
+        data.context.append(ContextLink("quotes", canonical_url(data.quoted_id, handle)))
+    if data.reply_to_id:
+        handle = as_handle(tweet.get("in_reply_to_screen_name"))
+        data.context.append(ContextLink("replies_to", canonical_url(data.reply_to_id, handle)))
+    newer = newer_version(tweet)
+    if newer:
+        data.context.append(ContextLink("newer_version", canonical_url(newer, data.author)))
+    for item in as_list(as_dict(tweet.get("entities")).get("urls"))[:MAX_LINKS]:
+        short = safe_url(as_dict(item).get("url"))
+        if short:
+            data.links.append(Link(short, safe_url(as_dict(item).get("expanded_url"))))
+
+
+MAX_LINKS = 10
+
+
+def newer_version(tweet: dict) -> str | None:
+    """The id of the latest version of an edited tweet, when it is not this one.
+
+    X keeps every version of an edited tweet under its own id; ``edit_control.edit_tweet_ids``
+    lists them oldest first (one id: never edited). Looking at an old id shows the old text,
+    alive: the post was edited, not deleted."""
+    ids = [
+        i
+        for i in as_list(as_dict(tweet.get("edit_control")).get("edit_tweet_ids"))
+        if as_tweet_id(i)
+    ]
+    own = as_tweet_id(tweet.get("id_str"))
+    if len(ids) > 1 and own in ids and ids[-1] != own:
+        return str(ids[-1])
+    return None
 
 
 def _from_article(data: PostData, article: object) -> None:

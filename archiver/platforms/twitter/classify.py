@@ -13,7 +13,13 @@ from archiver.core.status import Certainty, Classification, Outcome, Signal
 from archiver.platforms.base import (
     Response,
 )
-from archiver.platforms.twitter.answers import as_dict, as_list, next_data, tombstone_text
+from archiver.platforms.twitter.answers import (
+    as_dict,
+    as_list,
+    newer_version,
+    next_data,
+    tombstone_text,
+)
 
 # --- classification -------------------------------------------------------
 
@@ -48,6 +54,17 @@ def classify(responses: Mapping[str, Response]) -> Classification:
     sig = tuple(signals)
 
     if syn_says == "tweet" or oem_says == "tweet":
+        newer = (
+            newer_version(as_dict(syn.json())) if syn is not None and syn_says == "tweet" else None
+        )
+        if newer:
+            # X keeps the old version alive under its own id: edited, never deleted (issue 16).
+            return Classification(
+                Outcome.EDITED,
+                sig,
+                f"edited: this is an earlier version; the newer version is tweet {newer}",
+                anomaly=_contradiction(syn_says, oem_says),
+            )
         return Classification(
             Outcome.ALIVE,
             sig,

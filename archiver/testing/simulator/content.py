@@ -15,6 +15,7 @@ import json
 import random
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -48,6 +49,10 @@ class SimPost:
     edited_text: str | None = None
     quoted_id: str | None = None
     reply_to_id: str | None = None
+    # Links in the text, served as t.co short links that redirect to these (issue 16).
+    links: list[str] = field(default_factory=list)
+    # Ids of the newer versions of an edited tweet, oldest first (X's edit_control).
+    newer_ids: list[str] = field(default_factory=list)
     account_protected: bool = False
     # Facebook: the page's layout (facebook_pages.LAYOUTS), the group of a group post, and
     # how its "content isn't available" page looks once it is gone (locale and form).
@@ -67,7 +72,12 @@ def iso_ms(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def tweet_json(post: SimPost, media_base: str, video_base: str) -> dict[str, Any]:
+def tweet_json(
+    post: SimPost,
+    media_base: str,
+    video_base: str,
+    lookup: Callable[[str], SimPost | None] | None = None,
+) -> dict[str, Any]:
     media = []
     for i, name in enumerate(post.photos, start=1):
         media.append(
@@ -162,11 +172,49 @@ def tweet_json(post: SimPost, media_base: str, video_base: str) -> dict[str, Any
             "title": post.article["title"],
             "preview_text": post.article["preview"],
         }
+    for n, target in enumerate(post.links, 1):
+        link = f"https://t.co/{short_code(post.key, n)}"
+        start = len(body["text"]) + 1
+        body["text"] = f"{body['text']} {link}"
+        body["entities"]["urls"].append(
+            {
+                "url": link,
+                "expanded_url": target,
+                "display_url": target.split("://", 1)[-1][:24] + "…",
+                "indices": [start, start + len(link)],
+            }
+        )
+    if post.newer_ids:
+        body["edit_control"] = {
+            "edit_tweet_ids": [post.key, *post.newer_ids],
+            "editable_until_msecs": str(int(post.created.timestamp() * 1000) + 3_600_000),
+            "is_edit_eligible": True,
+            "edits_remaining": str(5 - len(post.newer_ids)),
+        }
+        body["isEdited"] = True
     if post.quoted_id:
+        # As X embeds a quoted tweet: its user and text, when it is there to show.
+        quoted = lookup(post.quoted_id) if lookup else None
         body["quoted_tweet"] = {"id_str": post.quoted_id, "__typename": "Tweet"}
+        if quoted is not None and quoted.state in ("live", "edited"):
+            body["quoted_tweet"].update(
+                {
+                    "text": quoted.current_text,
+                    "user": {"name": quoted.name, "screen_name": quoted.handle},
+                    "created_at": iso_ms(quoted.created),
+                }
+            )
     if post.reply_to_id:
         body["in_reply_to_status_id_str"] = post.reply_to_id
+        parent = lookup(post.reply_to_id) if lookup else None
+        if parent is not None:
+            body["in_reply_to_screen_name"] = parent.handle
     return body
+
+
+def short_code(key: str, n: int) -> str:
+    """The simulated t.co code of a post's ``n``-th link."""
+    return f"{key}x{n}"
 
 
 TOMBSTONES = {

@@ -44,7 +44,31 @@ class XRoutes(Plumbing):
         elif state in ("deleted_quiet", "suspended", "account_gone"):
             self._send(404, b"", compress=False)
         else:
-            self._json(200, content.tweet_json(post, MEDIA_BASE, VIDEO_BASE))
+            self._json(200, content.tweet_json(post, MEDIA_BASE, VIDEO_BASE, self._tweet_by_id))
+
+    def _tweet_by_id(self, tweet_id: str) -> SimPost | None:
+        return self._tweet(tweet_id)
+
+    def _tco(self, rest: str, query: dict[str, str]) -> None:
+        """t.co: a 301 to where the link points, as X's shortener answers a non-browser."""
+        code = rest.strip("/")
+        key, _, n = code.rpartition("x")
+        post = self._tweet(key) if key.isdigit() else None
+        if post is not None and n.isdigit() and 0 < int(n) <= len(post.links):
+            self._redirect(post.links[int(n) - 1], 301)
+            return
+        article = next(
+            (
+                p
+                for p in self.sim.posts.values()
+                if p.platform == "twitter" and p.article and p.key[-10:] == code
+            ),
+            None,
+        )
+        if article is not None:
+            self._redirect(f"https://x.com/i/article/{article.key}", 301)
+            return
+        self._send(404, b"<html><body>Not Found</body></html>")
 
     def _oembed(self, rest: str, query: dict[str, str]) -> None:
         target = query.get("url", "")
