@@ -43,7 +43,7 @@ class PostRef:
     url: str
     handle: str | None = None
     # Share links (fb.watch, /share/p/…) name no post until their redirect is followed, and a
-    # handle names no account until it is resolved (Bluesky): the post is known only once
+    # handle names no account until it is resolved (an atproto handle): the post is known only once
     # ``resolve_url`` (default: ``url``) is fetched and the platform reads its answer (`resolve`).
     unresolved: bool = False
     resolve_url: str = ""
@@ -136,6 +136,10 @@ def safe_url(value: object) -> str | None:
 class Media:
     url: str
     kind: str  # photo | video | poster | image
+    # What stays the same when the platform's CDN hands out another URL for the same file,
+    # when the URL's file name does not (some CDNs rotate signed tokens in the path): compared
+    # instead of the URL to tell an edit from the same post served anew.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,7 +195,7 @@ class PostData:
         return content_hash(self.text, self.media_pairs())
 
     def media_pairs(self) -> list[tuple[str, str]]:
-        return [(m.url, m.kind) for m in self.media]
+        return [(m.key or m.url, m.kind) for m in self.media]
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -25,8 +25,9 @@ def find_post(session: Session, text: str) -> Post | None:
     text = text.strip()
     if text.isdigit():
         return session.get(Post, int(text))
-    if "://" not in text and ":" in text:
-        platform, key = text.split(":", 1)
+    platform, _, key = text.partition(":")
+    # ``platform:key``; keys may hold "://" themselves (a page's URL, an at:// URI).
+    if key and platform.isalpha() and platform.lower() not in ("http", "https", "at"):
         found = session.exec(
             select(Post).where(Post.platform == platform, Post.post_key == key)
         ).first()

@@ -190,7 +190,11 @@ def _media_pairs(media_json: str | None) -> list[tuple[str, str]]:
         items = json.loads(media_json or "[]")
     except ValueError:
         return []
-    return [(str(m.get("url", "")), str(m.get("kind", ""))) for m in items if isinstance(m, dict)]
+    return [
+        (str(m.get("key") or m.get("url", "")), str(m.get("kind", "")))
+        for m in items
+        if isinstance(m, dict)
+    ]
 
 
 def record_visit(
@@ -365,7 +369,9 @@ def _update_content(post: Post, visit: StoredVisit, replace_text: bool) -> None:
         post.text = data.text if data.text is not None else post.text
     post.created_at = data.created_at or post.created_at
     post.lang = data.lang or post.lang
-    post.media_json = json.dumps([{"url": m.url, "kind": m.kind} for m in data.media])
+    post.media_json = json.dumps(
+        [{"url": m.url, "kind": m.kind, **({"key": m.key} if m.key else {})} for m in data.media]
+    )
     post.quoted_id = data.quoted_id or post.quoted_id
     post.reply_to_id = data.reply_to_id or post.reply_to_id
     if data.canonical_url:
