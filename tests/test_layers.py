@@ -34,11 +34,26 @@ def test_the_import_contracts_hold():
 
 
 def test_no_platform_is_named_outside_the_platforms():
-    named = re.compile(r"twitter|facebook|tweet", re.I)
+    named = re.compile(r"twitter|facebook|tweet|telegram|bluesky|bsky|t\.me/", re.I)
     offenders = [
         f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}"
         for path in _modules()
         if not str(path.relative_to(PACKAGE)).startswith(PLATFORM_HOMES)
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if named.search(line)
+    ]
+    assert offenders == []
+
+
+def test_telegram_and_bluesky_are_named_only_in_their_modules_and_the_registry():
+    """Issue 16: adding a platform is its own module and one line in the registry."""
+    named = re.compile(r"telegram|bluesky|bsky", re.I)
+    homes = ("platforms/telegram/", "platforms/bluesky/", "testing/")
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}"
+        for path in _modules()
+        if not str(path.relative_to(PACKAGE)).startswith(homes)
+        and path != PACKAGE / "platforms" / "__init__.py"
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if named.search(line)
     ]

@@ -41,7 +41,7 @@ def test_any_text_is_a_post_or_a_clear_error(text):
     except InputError as exc:
         assert str(exc) and "\n" not in str(exc)
     else:
-        assert ref.platform in ("twitter", "facebook", "web")
+        assert ref.platform in ("twitter", "facebook", "telegram", "bluesky", "web")
         assert ref.url.startswith("https://") or ref.url.startswith("http://")
 
 
@@ -123,6 +123,70 @@ def test_facebook_and_web_parse_and_classify_never_fail(body, status, final):
         module.parse(ref, {"page": response})
         assert module.classify({"page": response}).outcome in Outcome
     assert facebook.classify({"page": response}).outcome is not Outcome.DELETED
+
+
+html_bodies = st.one_of(
+    bodies,
+    st.lists(
+        st.sampled_from(
+            [
+                '<div class="tgme_widget_message" data-post="chan/5">',
+                '<div class="tgme_widget_message_error">',
+                "Post not found",
+                '<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'x\')">',
+                '<time datetime="2024-99-99T00:00:00+25:00">',
+                '<div class="tgme_widget_message_text">',
+                '<div class="tgme_page_title">',
+                "you can contact @chan",
+                "</div>",
+                "\u00ff\ufffd",
+            ]
+        ),
+        max_size=12,
+    ).map(lambda parts: "".join(parts).encode()),
+)
+
+
+@FAST
+@given(html_bodies, html_bodies, statuses, statuses)
+def test_telegram_parse_and_classify_never_fail(embed, channel, s1, s2):
+    from archiver.platforms import telegram
+    from archiver.platforms.base import Purpose
+
+    responses = {
+        "embed": Response("embed", "u", s1, {"content-type": "text/html"}, embed),
+        "channel": Response("channel", "u", s2, {"content-type": "text/html"}, channel),
+    }
+    ref = PostRef("telegram", "chan/5", "https://t.me/chan/5", handle="chan")
+    data = telegram.PLATFORM.parse(ref, responses)
+    telegram.PLATFORM.followups(ref, responses, data, Purpose.CAPTURE)
+    outcome = telegram.PLATFORM.classify(ref, responses).outcome
+    assert outcome in Outcome
+    if s1 != 200:
+        assert outcome.kind is not OutcomeKind.GONE  # never gone without the widget saying so
+
+
+@FAST
+@given(bodies, bodies, statuses, st.sampled_from([200, 400, 401, 429, 500]))
+def test_bluesky_parse_classify_and_resolve_never_fail(thread, profile, s1, s2):
+    from archiver.platforms import bluesky
+    from archiver.platforms.base import Purpose
+
+    uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lsimpost2abc"
+    responses = {
+        "thread": Response("thread", "u", s1, {}, thread),
+        "profile": Response("profile", "u", s2, {}, profile),
+    }
+    ref = PostRef("bluesky", uri, "https://bsky.app/profile/x/post/y")
+    data = bluesky.PLATFORM.parse(ref, responses)
+    bluesky.PLATFORM.followups(ref, responses, data, Purpose.CAPTURE)
+    outcome = bluesky.PLATFORM.classify(ref, responses).outcome
+    assert outcome in Outcome
+    if s1 not in (200, 400):
+        assert outcome.kind is not OutcomeKind.GONE
+    handle_ref = recognise("https://bsky.app/profile/a.example.org/post/3lsimpost2abc")
+    assert bluesky.PLATFORM.resolve is not None
+    bluesky.PLATFORM.resolve(handle_ref, Response("resolve", "u", s2, {}, thread))
 
 
 @FAST

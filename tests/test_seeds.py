@@ -21,6 +21,8 @@ def test_bundled_seed_lists_are_all_recognised(name):
     assert len(lines) >= 10
     platforms = {recognise(line.url).platform for line in lines}
     assert {"twitter", "facebook", "web"} <= platforms
+    if name == "examples.txt":
+        assert {"telegram", "bluesky"} <= platforms  # issue 16
 
 
 def test_comments_blank_lines_and_bom(tmp_path):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from archiver.core.status import Classification
 from archiver.core.urls import WebURL, parse_url
 from archiver.errors import UnsupportedURL
-from archiver.platforms import facebook, twitter, web
+from archiver.platforms import bluesky, facebook, telegram, twitter, web
 from archiver.platforms.base import (
     FetchRequest,
     Media,
@@ -31,7 +31,12 @@ from archiver.platforms.base import (
     Seen,
 )
 
-_PLATFORMS: list[Platform] = [twitter.PLATFORM, facebook.PLATFORM]
+_PLATFORMS: list[Platform] = [
+    twitter.PLATFORM,
+    facebook.PLATFORM,
+    telegram.PLATFORM,
+    bluesky.PLATFORM,
+]
 FALLBACK: Platform = web.PLATFORM
 
 
@@ -57,7 +62,10 @@ def get(name: str) -> Platform:
 
 
 def recognise(text: str) -> PostRef:
-    """The post a URL names, or `UnsupportedURL` saying why it names none."""
+    """The post a URL names, or `UnsupportedURL` saying why it names none. A post named by
+    another scheme than http(s) (Bluesky's ``at://``) is named by its platform's web URL."""
+    if isinstance(text, str) and not text.strip().lower().startswith(("http://", "https://")):
+        text = unwrap_embed(text.strip())
     url = parse_url(text)
     for platform in _PLATFORMS:
         ref = platform.recognise(url)
@@ -94,7 +102,7 @@ def identity(platform: str, key: str, url: str) -> tuple[str, str]:
 def limits(platform: str) -> tuple[str, ...]:
     """What archiver can and cannot tell on a platform, in plain words."""
     try:
-        return get(platform).limits
+        return tuple(getattr(get(platform), "limits", ()))  # optional for platforms made elsewhere
     except UnsupportedURL:
         return ()
 

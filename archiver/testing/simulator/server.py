@@ -1,4 +1,4 @@
-"""A local stand-in for Twitter's and Facebook's logged-out endpoints.
+"""A local stand-in for the logged-out endpoints of X, Facebook, Telegram and Bluesky.
 
 One loopback HTTP server answers for every simulated host under a path
 prefix; `Simulator.rewrite_spec` gives the ``ARCHIVER_URL_REWRITE`` value
@@ -26,9 +26,11 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from archiver.testing.simulator import content
+from archiver.testing.simulator.bluesky_routes import BlueskyRoutes
 from archiver.testing.simulator.content import SimPost
 from archiver.testing.simulator.controls import control_posts
 from archiver.testing.simulator.facebook_routes import FacebookRoutes
+from archiver.testing.simulator.telegram_routes import TelegramRoutes
 from archiver.testing.simulator.tls import ThrowawayCA
 from archiver.testing.simulator.x_routes import XRoutes
 
@@ -71,6 +73,10 @@ ROUTES = (
     ("https://publish.twitter.com", "/publish"),
     ("https://x.com", "/x"),
     ("https://t.co", "/tco"),
+    ("https://t.me", "/tme"),
+    ("https://cdn4.telesco.pe", "/tgcdn"),
+    ("https://public.api.bsky.app", "/bsky"),
+    ("https://cdn.bsky.app", "/bskycdn"),
     ("https://twitter.com", "/x"),
     ("https://pbs.twimg.com", "/pbs"),
     ("https://video.twimg.com", "/video"),
@@ -262,7 +268,7 @@ class _TLSServer(_Server):
         )
 
 
-class _Handler(XRoutes, FacebookRoutes):
+class _Handler(XRoutes, FacebookRoutes, TelegramRoutes, BlueskyRoutes):
     """Routes each request to its simulated host: by its Host header under HTTPS (the real
     host names), else by the path prefix of `ROUTES`."""
 
@@ -304,6 +310,10 @@ class _Handler(XRoutes, FacebookRoutes):
             "publish": self._oembed,
             "x": self._x_page,
             "tco": self._tco,
+            "tme": self._telegram,
+            "tgcdn": self._tg_media,
+            "bsky": self._bsky,
+            "bskycdn": self._bsky_media,
             "pbs": self._image,
             "video": self._video,
             "facebook": self._facebook,
