@@ -24,14 +24,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from archiver import platforms
 from archiver.config import Settings
 from archiver.core.seedlist import read_seed_file
 from archiver.core.status import PostState
 from archiver.errors import InputError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.render.browser import BrowserUnavailable
-from archiver.report.build import Report, build_report
-from archiver.report.exhibit import archived_picture, gather, print_exhibit
+from archiver.report.build import Report, build_report, report_post
+from archiver.report.exhibit import (
+    Exhibit,
+    archived_picture,
+    archived_view,
+    gather,
+    print_exhibit,
+)
 from archiver.report.exhibit import render_html as render_exhibit_html
 from archiver.report.output import write_output
 from archiver.report.posts import post_json
@@ -43,8 +50,11 @@ from archiver.runs.recheck import CheckResult, RecheckReport, recheck_async
 from archiver.runs.session import check_settings
 from archiver.runs.stamping import StampReport, stamp_pending
 from archiver.runs.worker import WorkerReport, run_worker
-from archiver.store import Store
-from archiver.store.posts import find_post, iter_posts, post_ids_of
+from archiver.store import Post, Run, Store
+from archiver.store.posts import count_posts, find_post, iter_posts, post_ids_of
+from archiver.store.reviews import VERDICTS, add_review, review_json
+from archiver.store.runs import latest_health, next_due_at, recent_runs, run_json
+from archiver.store.search import PostFilter, search_posts
 from archiver.warc.files import file_sha256
 from archiver.warc.repair import Repair
 from archiver.warc.verify import VerifyReport, trusted_roots, verify
@@ -126,6 +136,7 @@ class Archive:
         wait: bool = False,
         progress: Callable[[CheckResult], None] | None = None,
         on_start: Callable[[int], None] | None = None,
+        notice: Callable[[str], None] | None = None,
     ) -> RecheckReport:
         """Check the posts that are due (or ``posts``: ids, URLs, ``platform:id``; or all)."""
         check_settings(self.settings)
@@ -141,6 +152,7 @@ class Archive:
                 progress=progress,
                 wait=wait,
                 on_start=on_start,
+                notice=notice,
             )
         )
 
@@ -198,8 +210,13 @@ class Archive:
         seeds: Path | None = None,
         with_media: bool = False,
         wacz: str = "archive.wacz",
+        posted_since: datetime | None = None,
+        posted_until: datetime | None = None,
+        reviewed_only: bool = False,
     ) -> Report:
-        """The deletion report's data (`render_report` makes it HTML, CSV, JSON or Markdown)."""
+        """The deletion report's data (`render_report` makes it HTML, CSV, JSON or Markdown).
+        ``since``/``until`` are when posts went; ``posted_since``/``posted_until`` when they
+        were posted; ``reviewed_only`` keeps the verdicts a person confirmed."""
         return build_report(
             self.store,
             status=status,
@@ -209,7 +226,80 @@ class Archive:
             seeds=seeds,
             with_media=with_media,
             wacz=wacz,
+            posted_since=posted_since,
+            posted_until=posted_until,
+            reviewed_only=reviewed_only,
         )
+
+    def search(
+        self, wanted: PostFilter, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict]]:
+        """How many posts match ``wanted``, and one page of them (newest first) as `list --json`
+        has them."""
+        with self.store.session() as session:
+            total, found = search_posts(session, wanted, limit, offset)
+            return total, [post_json(session, post) for post in found]
+
+    def next_due(self) -> datetime | None:
+        """When the next post is due for a check (None: none is scheduled)."""
+        return next_due_at(self.store)
+
+    def count(self) -> int:
+        with self.store.session() as session:
+            return count_posts(session)
+
+    @staticmethod
+    def platform_names() -> list[str]:
+        return [platform.name for platform in platforms.all_platforms()]
+
+    def evidence(self, which: str) -> Exhibit:
+        """Everything an exhibit of the post says (records, hashes, stamps, custody), as data."""
+        [post_id] = self.post_ids([which])
+        found = gather(self.store, post_id, trusted_roots(self.store))
+        found.picture = archived_picture(self.store, post_id)
+        found.post.media = report_post(self.store, post_id, with_media=True).media
+        return found
+
+    def picture(self, which: str) -> bytes | None:
+        """The post's newest picture (PNG), as drawn at capture."""
+        [post_id] = self.post_ids([which])
+        return archived_picture(self.store, post_id)
+
+    def view_html(self, which: str) -> bytes | None:
+        """The post's newest readable view (HTML), as archived."""
+        [post_id] = self.post_ids([which])
+        found = archived_view(self.store, post_id)
+        return found[1] if found else None
+
+    def review(self, which: str, verdict: str, note: str, by: str) -> dict[str, object]:
+        """A person's review of a vanished post's verdict, kept and written to the custody log."""
+        [post_id] = self.post_ids([which])
+        verdict, note, by = verdict.strip().lower(), " ".join(note.split()), " ".join(by.split())
+        if verdict not in VERDICTS:
+            raise InputError(f"a review is confirmed or disputed, not {verdict!r}")
+        if not note or not by:
+            raise InputError("a review needs a note (--note) and the reviewer's name (--by)")
+        if len(note) > 2000 or len(by) > 200:
+            raise InputError("a review's note is at most 2000 characters, a name at most 200")
+        with self.store.session(write=True) as session:
+            post = session.get(Post, post_id)
+            if post is None or post.status is not PostState.VANISHED:
+                status = post.status.value if post else "unknown"
+                raise InputError(
+                    f"post {post_id} is {status}, not vanished: only a vanished verdict is reviewed"
+                )
+            made = review_json(add_review(session, post_id, verdict, note, by, self.clock()))
+        assert made is not None
+        log(self.store, "review", {"posts": [post_id]}, made, self.clock())
+        return made
+
+    def runs(self, limit: int = 100) -> list[dict[str, object]]:
+        """The latest runs, newest first, with their figures."""
+        return [run_json(run) for run in recent_runs(self.store, limit)]
+
+    def platform_health(self) -> list[tuple[str, Run, dict]]:
+        """Each platform's health as the latest run that checked it found it (issue 11)."""
+        return latest_health(self.store)
 
     @staticmethod
     def render_report(report: Report, fmt: str) -> bytes:

@@ -217,6 +217,12 @@ class Settings:
     )
     # Who runs this archive (a name, an e-mail address): the ``operator`` of every WARC file.
     operator: str = field(default="", metadata={"env": "ARCHIVER_OPERATOR"})
+    # archiver serve (issue 17): where it listens, and the token any host but loopback needs.
+    serve_host: str = field(default="127.0.0.1", metadata={"env": "ARCHIVER_SERVE_HOST"})
+    serve_port: int = field(
+        default=8000, metadata={"env": "ARCHIVER_SERVE_PORT", "check": "positive"}
+    )
+    serve_token: str = field(default="", metadata={"env": "ARCHIVER_SERVE_TOKEN"})
     cookies_file: str = field(default="", metadata={"env": "ARCHIVER_COOKIES_FILE"})
     # Every other ARCHIVER_* variable, for the platforms to read their own settings from.
     extras: tuple[tuple[str, str], ...] = field(default=(), metadata={"env": ""})

@@ -7,6 +7,7 @@ and is printed as text, never as markup (issue 12).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,7 +30,8 @@ from archiver.warc.verify import VerifyReport
 def _console(stderr: bool) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     # Rich assumes 80 columns when output is not a terminal; tables of URLs need more.
-    width = None if stream.isatty() else 160
+    # COLUMNS, when set, is the width asked for (rich reads it), as in a terminal.
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
     return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
@@ -70,6 +72,8 @@ def progress_bar(total: int | None = None) -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=False,
+        # A bar is for a person watching; in a log or a pipe it is noise (issue 17).
+        disable=not err.is_terminal,
     )
 
 
@@ -78,8 +82,9 @@ MAX_ERROR_LINES = 50
 
 
 @contextmanager
-def capture_progress(total: int) -> Iterator[Callable[[CaptureItem], None]]:
-    """A progress bar for a capture, and the callback that advances it and prints errors."""
+def capture_progress(total: int, lines: bool = True) -> Iterator[Callable[[CaptureItem], None]]:
+    """A progress bar for a capture, and the callback that advances it and prints errors and,
+    with ``lines``, one line per post captured: its id, outcome and URL (issue 17)."""
     with progress_bar() as progress:
         task = progress.add_task("capturing", total=total)
         errors = 0
@@ -89,6 +94,14 @@ def capture_progress(total: int) -> Iterator[Callable[[CaptureItem], None]]:
             errors += not item.ok
             if not item.ok and errors <= MAX_ERROR_LINES:
                 say(progress.console, f"Error: {item.message}")
+            elif item.ok and lines:
+                around = (
+                    f"  ({str(item.context_of['relation']).replace('_', ' ')} of post "
+                    f"{item.context_of['id']})"
+                    if item.context_of
+                    else ""
+                )
+                say(out, f"{item.post_id:>6}  {item.outcome:<8} {item.url}{around}")
             done = progress.tasks[0].completed + 1
             # A --from-page page adds the posts it cites: the total grows as they are found.
             progress.update(task, completed=done, total=max(progress.tasks[0].total or 0, done))
@@ -140,25 +153,53 @@ def print_capture(report: CaptureReport, as_json: bool, home: Path) -> None:
     )
 
 
-def posts_table(posts: Iterable[dict]) -> Table | None:
-    """The posts as `archiver list` shows them; None when there are none."""
-    table = Table("id", "platform", "status", "author", "created", "text", "url", box=None)
-    table.columns[5].no_wrap = True
-    table.columns[5].overflow = "ellipsis"
+def posts_table(posts: Iterable[dict], wide: bool = False) -> Table | None:
+    """The posts as `archiver list` shows them; None when there are none.
+
+    The id and the status are never cut; on a narrow terminal the least useful columns go
+    first (the text, then the author and date), and URLs wrap instead of being cut short
+    (issue 17). ``wide`` shows every column whatever the width."""
+    width = out.size.width
+    columns = ["id", "status", "platform"]
+    if wide or width >= 100:
+        columns += ["author", "created"]
+    if wide or width >= 140:
+        columns.append("text")
+    columns.append("url")
+    table = Table(*columns, box=None, pad_edge=False)
+    for column in table.columns:
+        if column.header in ("id", "status", "platform", "created"):
+            column.no_wrap = True
+        if column.header == "url":
+            column.overflow = "fold"
+        if column.header in ("author", "text") and not wide:
+            column.overflow = "ellipsis"
+            column.no_wrap = True
+            column.max_width = 20 if column.header == "author" else 40
     count = 0
     for post in posts:
         count += 1
         text = " ".join((post["text"] or "").split())
-        table.add_row(
-            str(post["id"]),
-            post["platform"],
-            post["status"],
-            safe(post["author"] or ""),
-            (post["created_at"] or "")[:10],
-            safe(text[:40] + ("…" if len(text) > 40 else "")),
-            safe(post["url"]),
-        )
+        cells = {
+            "id": str(post["id"]),
+            "status": post["status"],
+            "platform": post["platform"],
+            "author": safe(post["author"] or ""),
+            "created": (post["created_at"] or "")[:10],
+            "text": safe(text if wide else text[:40] + ("…" if len(text) > 40 else "")),
+            "url": safe(post["url"]),
+        }
+        table.add_row(*(cells[name] for name in columns))
     return table if count else None
+
+
+def print_table(table: Table, wide: bool = False) -> None:
+    """A table on stdout; ``wide``: as wide as it needs, whatever the terminal's width (the
+    terminal then wraps its lines)."""
+    if not wide:
+        out.print(table)
+        return
+    Console(file=sys.stdout, width=100_000, highlight=False).print(table)
 
 
 def print_post(data: dict) -> None:
@@ -224,7 +265,9 @@ def print_degraded(degraded: dict[str, str], console: Console) -> None:
         )
 
 
-def print_run_summary(report: RecheckReport, console: Console) -> None:
+def print_run_summary(report: RecheckReport, console: Console, stamp: str = "") -> None:
+    """A recheck run's lines; ``stamp`` (a time) starts each, as `watch` prints them."""
+    prefix = f"[{stamp}] " if stamp else ""
     print_repairs(report.repairs)
     print_degraded(report.degraded, console)
     outcomes = ", ".join(
@@ -232,16 +275,16 @@ def print_run_summary(report: RecheckReport, console: Console) -> None:
     )
     say(
         console,
-        f"checked {len(report.results)} posts"
+        f"{prefix}checked {len(report.results)} posts"
         + (f": {outcomes}" if outcomes else " (none was due)"),
     )
     for t in report.transitions:
         if t.after is PostState.VANISHED:
-            say(console, f"VANISHED ({t.reason}): {t.url}")
+            say(console, f"{prefix}VANISHED ({t.reason}): {t.url}")
         else:
-            say(console, f"restored (seen again after vanishing): {t.url}")
+            say(console, f"{prefix}restored (seen again after vanishing): {t.url}")
     for problem in report.webhook_errors:
-        say(console, f"warning: {problem}")
+        say(console, f"{prefix}warning: {problem}")
 
 
 def print_verify(result: VerifyReport, as_json: bool) -> None:

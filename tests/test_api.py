@@ -28,6 +28,8 @@ def test_the_public_api_is_exactly_what_all_names():
         "testing",
         "warc",
         "simulator",
+        "render",
+        "web",
     }  # subpackages, once imported
     assert exported == set(archiver.__all__) - {"__version__"}
 

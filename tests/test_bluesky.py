@@ -128,7 +128,7 @@ def test_rate_limits_and_unknown_answers_never_count(bsky, settings, store, cloc
     assert _post(store).status.value == "unknown"
 
 
-def test_a_handle_that_does_not_resolve_is_never_seen_not_gone(bsky, settings, store, clock):
+def test_a_handle_that_does_not_resolve_is_reported_and_not_kept(bsky, settings, store, clock):
     report = capture(
         settings, store, ["https://bsky.app/profile/nobody.example.net/post/3lsimpost2abc"]
     )

@@ -47,7 +47,7 @@ def test_runs_captures_and_reports_at_once(cli_env, run_cli, sim, store, tmp_pat
         "recheck --wait (2)": start("recheck", "--all", "--wait"),
         "recheck": start("recheck", "--all"),
         "capture": start("capture", *second),
-        "report": start("report", "--format", "json", "--status", "all"),
+        "report": start("report", "--format", "json", "--status", "all", "--output", "-"),
         "list": start("list", "--json"),
     }
     results = {name: (p.wait(timeout=300), *p.communicate()) for name, p in procs.items()}

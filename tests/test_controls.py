@@ -205,9 +205,9 @@ def test_the_webhook_hears_platform_degraded_and_the_report_says_which_runs_were
         ("platform_degraded", "facebook", run)
     ]
     assert "came back login_wall" in received[0]["reason"]
-    code, out, _ = run_cli("report", "--format", "md")
+    code, out, _ = run_cli("report", "--format", "md", "--output", "-")
     assert f"Held back: run {run} (recheck" in out and "facebook degraded" in out
-    code, out, _ = run_cli("report", "--format", "json")
+    code, out, _ = run_cli("report", "--format", "json", "--output", "-")
     assert [h["run"] for h in json.loads(out)["held_runs"]] == [run]
 
 

@@ -21,7 +21,7 @@ def test_the_report_survives_a_damaged_record(cli_env, run_cli):
     data = bytearray(path.read_bytes())
     data[capture["offset"] + capture["length"] // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    code, out, err = run_cli("report", "--format", "json", "--status", "all")
+    code, out, err = run_cli("report", "--format", "json", "--status", "all", "--output", "-")
     assert code == 0, err
     post = next(p for p in json.loads(out)["posts"] if p["url"] == TWEET)
     assert post["text_source"] == "database"

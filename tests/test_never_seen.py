@@ -79,5 +79,5 @@ def test_cli_capture_says_never_seen_and_list_filters(cli_env, run_cli):
     code, out, _ = run_cli("list", "--status", "never_seen", "--json")
     assert code == 0
     assert [p["status"] for p in json.loads(out)] == ["never_seen"]
-    code, out, _ = run_cli("report", "--format", "json", "--status", "never_seen")
+    code, out, _ = run_cli("report", "--format", "json", "--status", "never_seen", "--output", "-")
     assert code == 0 and json.loads(out)["count"] == 1

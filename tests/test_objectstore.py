@@ -71,7 +71,7 @@ def test_files_go_to_the_object_store_and_are_read_back(
     monkeypatch.setenv("ARCHIVER_CONFIRM_INTERVAL", "0")
     run_cli("recheck", "--all")
     run_cli("recheck", "--all")
-    code, out, _ = run_cli("report", "--format", "json")
+    code, out, _ = run_cli("report", "--format", "json", "--output", "-")
     posts = json.loads(out)["posts"]
     assert [(p["url"], p["text"], p["text_source"]) for p in posts] == [
         (URLS[0], "Plain text tweet", "warc")

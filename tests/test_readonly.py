@@ -23,7 +23,7 @@ def test_reading_a_home_that_does_not_exist_creates_nothing(
     for args in (
         ["list"],
         ["show", "1"],
-        ["report", "--format", "md"],
+        ["report", "--format", "md", "--output", "-"],
         ["verify"],
         ["export", "wacz", "--output", str(tmp_path / "x.wacz")],
     ):
@@ -60,7 +60,7 @@ def test_a_read_only_archive_can_be_listed_shown_reported_and_verified(
     assert len(json.loads(out)) == 2
     code, out, err = run_cli("show", TWEET, "--json")
     assert code == 0 and json.loads(out)["text"], err
-    code, out, err = run_cli("report", "--format", "json", "--status", "all")
+    code, out, err = run_cli("report", "--format", "json", "--status", "all", "--output", "-")
     assert code == 0 and json.loads(out)["count"] == 2, err
     code, out, err = run_cli("verify")
     assert code == 0, out + err

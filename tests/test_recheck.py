@@ -310,7 +310,7 @@ def test_watch_stops_cleanly_on_ctrl_c(cli_env, run_cli, sim):
 
     run_cli("capture", TWEET)
     proc = _archiver(dict(os.environ), "watch", "--interval", "0.2")
-    assert proc.stdout.readline().startswith("watching ")  # it is up and looping
+    assert "] watching " in proc.stdout.readline()  # it is up and looping
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)

@@ -179,7 +179,7 @@ def test_report_command_writes_each_format(cli_env, run_cli, tmp_path, fmt):
     code, out, err = run_cli("report", "--format", fmt, "--output", str(tmp_path))
     assert code == 0, err
     assert (tmp_path / f"deletion-report.{fmt}").stat().st_size > 0
-    code, out, _ = run_cli("report", "--format", fmt, "--status", "all")
+    code, out, _ = run_cli("report", "--format", fmt, "--status", "all", "--output", "-")
     assert code == 0 and out
 
 

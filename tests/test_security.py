@@ -104,7 +104,7 @@ def test_cookies_are_sent_where_they_belong_and_never_recorded(
         assert b"SECRET" not in __import__("gzip").decompress(path.read_bytes())
     _, shown, _ = run_cli("show", FB, "--json")
     assert "SECRET" not in shown
-    _, report, _ = run_cli("report", "--status", "all", "--format", "json")
+    _, report, _ = run_cli("report", "--status", "all", "--format", "json", "--output", "-")
     assert "SECRET" not in report
     assert "SECRET" not in out + err
 

@@ -152,10 +152,14 @@ class Fetcher:
         transport: Transport | None = None,
         clock: Clock = utcnow,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        notice: Callable[[str], None] | None = None,
     ):
         self.settings = settings
         self._clock = clock
         self._sleep = sleep
+        # Told, in a sentence, whenever a wait begins: a run waiting out a rate limit must
+        # not sit silent for minutes (issue 17).
+        self._notice = notice
         self._policy = address_policy(settings)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -259,6 +263,17 @@ class Fetcher:
                     # Tell the other requests for this host to leave it alone for a while.
                     self.gate.back_off(host, wait)
                 return exchange
+            if self._notice is not None and wait >= 1:
+                why = (
+                    "rate-limited"
+                    if exchange.status == 429
+                    else (
+                        f"answered HTTP {exchange.status}" if exchange.status else "did not answer"
+                    )
+                )
+                self._notice(
+                    f"{host} {why}, waiting {wait:.0f} s (retry {attempt} of {attempts - 1})"
+                )
             await self._sleep(wait)
         return result.final
 

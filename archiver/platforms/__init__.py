@@ -99,6 +99,29 @@ def identity(platform: str, key: str, url: str) -> tuple[str, str]:
         return key, "post"
 
 
+def named(text: str) -> str | None:
+    """The platform a user means by ``text``: its name or an alias (``x``, ``fb``…), in any
+    case; None when none is meant."""
+    wanted = text.strip().lower()
+    for platform in all_platforms():
+        if wanted == platform.name or wanted in getattr(platform, "aliases", ()):
+            return platform.name
+    return None
+
+
+def names_and_aliases() -> str:
+    """Every platform's name, with its aliases, for messages: ``twitter (x), facebook (fb)…``."""
+    return ", ".join(
+        platform.name
+        + (
+            f" ({', '.join(getattr(platform, 'aliases', ()))})"
+            if getattr(platform, "aliases", ())
+            else ""
+        )
+        for platform in all_platforms()
+    )
+
+
 def limits(platform: str) -> tuple[str, ...]:
     """What archiver can and cannot tell on a platform, in plain words."""
     try:
@@ -141,12 +164,20 @@ def resolve(ref: PostRef, answer: Response) -> PostRef | str:
     if reader is not None:
         return reader(ref, answer)
     where = answer.final_url or answer.url
+    if where == ref.url:
+        return (
+            f"the share link {ref.url} did not lead to a post: it answered HTTP {answer.status} "
+            "without redirecting"
+        )
     try:
         found = recognise(where)
-    except UnsupportedURL as exc:
-        return f"{ref.url} led to {where}, which is not a post ({exc})"
-    if found.platform != ref.platform or found.unresolved:
-        return f"{ref.url} led to {where}, which is not a {ref.platform} post"
+    except UnsupportedURL:
+        found = None
+    if found is None or found.platform != ref.platform or found.unresolved:
+        return (
+            f"the share link {ref.url} redirected to {where} (HTTP {answer.status}), which is "
+            f"not a {ref.platform} post"
+        )
     return found
 
 
@@ -190,6 +221,8 @@ __all__ = [
     "identity",
     "is_page",
     "limits",
+    "named",
+    "names_and_aliases",
     "main_roles",
     "parse",
     "parse_url",

@@ -349,5 +349,6 @@ class PlatformModule:
     unwrap: Callable[[str], str | None] = _unwraps_nothing
     view: Callable[[Seen], str | None] = _no_view
     resolve: Callable[[PostRef, Response], PostRef | str] | None = None
+    aliases: tuple[str, ...] = ()
     settings: tuple[PlatformSetting, ...] = ()
     limits: tuple[str, ...] = ()

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver import platforms
-from archiver.core.seedlist import read_seed_file
 from archiver.core.status import OutcomeKind, PostState
-from archiver.errors import InputError, UnsupportedURL, WarcError
+from archiver.errors import InputError, WarcError
 from archiver.platforms.base import PostRef, Response
 from archiver.report.context import ContextNote, context_notes
+from archiver.report.selection import HeldRun, held_runs, seed_refs
 from archiver.store import Observation, Post, Session, Store, WarcRecord
 from archiver.store.files import file_hashes, media_records
 from archiver.store.models import row_id
@@ -28,12 +28,12 @@ from archiver.store.posts import (
     observations_of,
     status_counts,
 )
-from archiver.store.runs import degraded_runs
+from archiver.store.reviews import latest_review, review_json
 from archiver.warc.files import warc_path
 from archiver.warc.reader import read_record
 
 MAX_INLINE_IMAGE = 5 * 1024 * 1024
-STATUS_CHOICES = ("vanished", "suspect", "never_seen", "all")
+STATUS_CHOICES = ("vanished", "suspect", "restored", "never_seen", "all")
 
 
 @dataclass
@@ -98,16 +98,7 @@ class ReportPost:
     view_url: str | None = None
     view_at: datetime | None = None
     context: list[ContextNote] = field(default_factory=list)  # the posts around it (issue 16)
-
-
-@dataclass
-class HeldRun:
-    """A run that found platforms degraded, so held their posts' gone-type answers (issue 11)."""
-
-    run_id: int
-    kind: str
-    started_at: datetime
-    platforms: dict[str, str]  # platform → why it was degraded
+    review: dict[str, object] | None = None  # a person's review of the verdict (issue 17)
 
 
 @dataclass
@@ -175,28 +166,6 @@ CERTAINTY_NOTES = {
 }
 
 
-def parse_date(text: str, option: str) -> datetime:
-    """``YYYY-MM-DD`` or an ISO 8601 time; naive values are UTC."""
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"{option} {text!r} is not a date (use YYYY-MM-DD or an ISO 8601 time)"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def seed_refs(path: Path) -> set[tuple[str, str]]:
-    refs = set()
-    for line in read_seed_file(path):
-        try:
-            ref = platforms.recognise(line.url)
-        except UnsupportedURL:
-            continue
-        refs.add((ref.platform, ref.key))
-    return refs
-
-
 def build_report(
     store: Store,
     status: str = "vanished",
@@ -207,11 +176,17 @@ def build_report(
     with_media: bool = False,
     now: datetime | None = None,
     wacz: str = "archive.wacz",
+    posted_since: datetime | None = None,
+    posted_until: datetime | None = None,
+    reviewed_only: bool = False,
 ) -> Report:
     """The posts in ``status`` (vanished, suspect, never_seen, all), filtered, with their evidence.
 
     ``since``/``until`` apply to when the post went (``vanished_at``, or
-    ``first_seen_gone_at`` for a suspect post; the first capture for others).
+    ``first_seen_gone_at`` for a suspect post; the first capture for others);
+    ``posted_since``/``posted_until`` to when it was posted. A vanished post whose verdict a
+    person disputed leaves the report (it stays under ``all``); ``reviewed_only`` keeps only
+    the verdicts a person confirmed (issue 17).
     """
     if status not in STATUS_CHOICES:
         raise InputError(f"--status must be one of {', '.join(STATUS_CHOICES)}, not {status!r}")
@@ -229,6 +204,18 @@ def build_report(
                 continue
             if until and (when is None or when > until):
                 continue
+            posted = post.created_at
+            if posted is not None and posted.tzinfo is None:
+                posted = posted.replace(tzinfo=UTC)
+            if posted_since and (posted is None or posted < posted_since):
+                continue
+            if posted_until and (posted is None or posted > posted_until):
+                continue
+            verdict = review_json(latest_review(session, row_id(post)))
+            if status != "all" and verdict and verdict["verdict"] == "disputed":
+                continue
+            if reviewed_only and not (verdict and verdict["verdict"] == "confirmed"):
+                continue
             posts.append(_report_post(store, session, post, sha, with_media))
     held = held_runs(store, since, until, platform)
     # Oldest post first: a report reads as the story of what was said, in order.
@@ -245,6 +232,9 @@ def build_report(
         "until": until.isoformat() if until else None,
         "platform": platform,
         "seeds": str(seeds) if seeds else None,
+        "posted_since": posted_since.isoformat() if posted_since else None,
+        "posted_until": posted_until.isoformat() if posted_until else None,
+        "reviewed_only": reviewed_only,
     }
     return Report(
         now or datetime.now(UTC),
@@ -256,22 +246,6 @@ def build_report(
         wacz=wacz,
         replay_url=store.settings.replay_url,
     )
-
-
-def held_runs(
-    store: Store, since: datetime | None, until: datetime | None, platform: str | None
-) -> list[HeldRun]:
-    """The runs of the period that held back verdicts because a platform was degraded."""
-    found = []
-    for run, health in degraded_runs(store, since, until):
-        degraded = {
-            name: str(h.get("reason") or "")
-            for name, h in health.items()
-            if isinstance(h, dict) and h.get("status") == "degraded" and (platform in (None, name))
-        }
-        if degraded and run.id is not None:
-            found.append(HeldRun(run.id, run.kind, run.started_at, degraded))
-    return found
 
 
 def report_post(store: Store, post_id: int, with_media: bool = False) -> ReportPost:
@@ -315,6 +289,7 @@ def _report_post(
         timeline=[_timeline_entry(o) for o in observations],
     )
     item.context = context_notes(session, row_id(post))
+    item.review = review_json(latest_review(session, row_id(post)))
     view = latest_view(session, row_id(post))
     if view is not None:
         item.view_url, item.view_at = view.target_uri, view.recorded_at

@@ -60,3 +60,11 @@ def context_notes(session: Session, post_id: int) -> list[ContextNote]:
         )
         for linked in context_posts(session, post_id)
     ]
+
+
+def review_sentence(review: dict[str, object] | None) -> str:
+    """Whether a person reviewed the verdict, in one sentence (issue 17)."""
+    if not review:
+        return "not reviewed by a person"
+    note = f": {review['note']}" if review.get("note") else ""
+    return f"{review['verdict']} by {review['by']} on {review['at']}{note}"

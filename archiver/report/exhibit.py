@@ -27,6 +27,7 @@ from archiver.core.status import Outcome
 from archiver.errors import WarcError
 from archiver.render.browser import Renderer, Resource, find_chromium
 from archiver.report.build import ReportPost, report_post
+from archiver.report.context import review_sentence
 from archiver.report.exhibit_text import LIMITS, OUTCOME_WORDS, STYLE, utc
 from archiver.store import Store, WarcRecord
 from archiver.store.custody import entries
@@ -177,6 +178,7 @@ def _what_it_said(exhibit: Exhibit) -> str:
         ("Last seen alive", utc(post.last_seen_alive_at)),
         ("First seen gone", utc(post.first_seen_gone_at)),
         ("Confirmed vanished", utc(post.vanished_at)),
+        ("Reviewed by a person", review_sentence(post.review)),
         ("Archived view", f"{post.view_url} ({utc(post.view_at)})" if post.view_url else "none"),
     ]
     return (

@@ -13,6 +13,7 @@ import html
 from importlib import resources
 
 from archiver.report.build import Report, ReportPost, never_seen_note, sections
+from archiver.report.context import review_sentence
 from archiver.report.wording import (
     counts_line,
     empty_sentence,
@@ -39,13 +40,19 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def render_html(report: Report) -> bytes:
+def report_csp() -> str:
+    """The report's Content Security Policy: its own script (by hash), inline style, images
+    inlined as data:, and nothing from anywhere."""
     digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-    csp = (
+    return (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src "
         f"'sha256-{digest}'; "
         "base-uri 'none'; form-action 'none'"
     )
+
+
+def render_html(report: Report) -> bytes:
+    csp = report_csp()
     title = "Deletion report" if report.filters.get("status") == "vanished" else "Archive report"
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
@@ -140,6 +147,7 @@ def _card(report: Report, post: ReportPost) -> str:
     warnings = "".join(f'<p class="meta">⚠ {_e(w)}</p>' for w in post.warnings) + "".join(
         f'<p class="meta">Around it: {_e(n.sentence)} ({_link(n.url)})</p>' for n in post.context
     )
+    warnings += f'<p class="meta">Reviewed: {_e(review_sentence(post.review))}</p>'
     return (
         f'<article class="card" id="post-{post.id}"><div class="head"><div '
         f'class="avatar">{_e(initial)}</div>'

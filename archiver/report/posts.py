@@ -10,6 +10,7 @@ from archiver.store import Session
 from archiver.store.context import Linked, context_of, context_posts
 from archiver.store.models import Observation, Post, row_id
 from archiver.store.posts import captures_of, iso, observations_of, records_of
+from archiver.store.reviews import latest_review, review_json
 
 
 def post_json(session: Session, post: Post, full: bool = False) -> dict[str, object]:
@@ -52,6 +53,7 @@ def post_json(session: Session, post: Post, full: bool = False) -> dict[str, obj
         "vanished_at": iso(post.vanished_at),
         "captures": captures,
         "links": json.loads(post.links_json or "[]"),
+        "review": review_json(latest_review(session, row_id(post))),
     }
     if full:
         # The posts around it (issue 16), both ways, each with its own state now.

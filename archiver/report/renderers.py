@@ -14,6 +14,7 @@ import json
 import re
 
 from archiver.report.build import Report, ReportPost, never_seen_note, sections
+from archiver.report.context import review_sentence
 from archiver.report.html_page import render_html
 from archiver.report.wording import (
     counts_line,
@@ -153,6 +154,7 @@ def render_json(report: Report) -> bytes:
                 ],
                 "warnings": post.warnings,
                 "context": [note.as_json() for note in post.context],
+                "review": post.review,
                 "view": None
                 if post.view_url is None
                 else {
@@ -257,6 +259,7 @@ def _md_post(report: Report, post: ReportPost, level: str) -> list[str]:
         out.append("- **Media:** " + ", ".join(f"{m.kind} <{m.url}>" for m in post.media))
     for note in post.context:
         out.append(f"- **Around it:** {_md(note.sentence)} <{note.url}>")
+    out.append(f"- **Reviewed:** {_md(review_sentence(post.review))}")
     link = replay_link(report, post.view_url, post.view_at)
     if link:
         out.append(f"- **Archived view:** <{link}> (in `{report.wacz}`)")

@@ -209,6 +209,11 @@ class Capturer:
                     ref, Purpose.CAPTURE, keep_responses=keep_responses
                 )
                 await asyncio.to_thread(self.observer.writer.sync)
+                if visit.ref.unresolved:
+                    # A share link that named no post: its answers are in the WARC, but it is
+                    # not kept as a post to recheck for ever (issue 17).
+                    self._done(CaptureItem(text, False, visit.classification.note, ref=ref.ref))
+                    return None
                 with store_errors(), self.store.writing() as connection:
                     post, outcome, transition = record_visit(
                         connection,

@@ -94,6 +94,10 @@ class ContextFollower:
         try:
             visit = await self.observer.visit(ref, Purpose.CAPTURE)
             await asyncio.to_thread(self.observer.writer.sync)
+            if visit.ref.unresolved:  # named no post (a handle that did not resolve)
+                note = visit.classification.note
+                self.done(ContextCapture(url, relation, of_post, None, "error", note))
+                return None, None
             with store_errors(), self.store.writing() as connection:
                 post, outcome, _ = record_visit(
                     connection, visit, self.trigger, self.settings, url, self.run_id

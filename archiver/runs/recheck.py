@@ -252,6 +252,7 @@ async def recheck_async(
     progress: Progress | None = None,
     wait: bool = False,
     on_start: Callable[[int], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> RecheckReport:
     """Check the due posts (or ``post_ids``, or every post with ``check_all``) once.
 
@@ -268,7 +269,9 @@ async def recheck_async(
         run_id = start_run(store, "recheck", now)
         if on_start:
             on_start(len(post_ids))
-        async with open_run(settings, store, transport=transport, clock=clock) as observer:
+        async with open_run(
+            settings, store, transport=transport, clock=clock, notice=notice
+        ) as observer:
             checker = Rechecker(settings, store, observer, run_id, progress, clock=clock)
             await checker.check_all(post_ids)
         report = checker.report

@@ -78,6 +78,7 @@ async def open_run(
     clock: Callable[[], datetime] = utcnow,
     writer: WarcWriter | None = None,
     pictures: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> AsyncIterator[Observer]:
     """A run's machinery; with ``pictures``, a headless browser draws each captured post
     (`Observer.picture_note` says why not, once, when there is none)."""
@@ -97,7 +98,7 @@ async def open_run(
     await stamp_pending(settings, store, clock)
     try:
         async with (
-            Fetcher(settings, transport=transport, clock=clock) as fetcher,
+            Fetcher(settings, transport=transport, clock=clock, notice=notice) as fetcher,
             _browser(settings, pictures) as (renderer, note),
         ):
             observer = Observer(settings, fetcher, writer, lookup, clock, renderer, locate)

@@ -207,6 +207,20 @@ class PostContext(SQLModel, table=True):
     linked_at: datetime
 
 
+class Review(SQLModel, table=True):
+    """A person's review of a vanished post's verdict (issue 17): ``confirmed`` or ``disputed``,
+    with a note and a name. Every review is kept; the latest is the post's."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    verdict: str = Field(max_length=16)
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    by: str = Field(max_length=200)
+    at: datetime
+
+
 def row_id(row: Post | Observation | WarcRecord | Run) -> int:
     """The id of a stored row. SQLModel declares ids Optional because a new row has none
     until it is flushed; a row read from the database always has one."""

@@ -141,3 +141,55 @@ def degraded_runs(
                 continue
             found.append((run, health))
         return found
+
+
+def recent_runs(store: Store, limit: int) -> list[Run]:
+    """The latest runs, newest first."""
+    with store.session() as session:
+        return list(session.exec(select(Run).order_by(col(Run.id).desc()).limit(limit)))
+
+
+def latest_health(store: Store, scan: int = 500) -> list[tuple[str, Run, dict]]:
+    """Each platform's health as the latest run that checked it recorded it (among the last
+    ``scan`` runs), by platform name."""
+    found: dict[str, tuple[Run, dict]] = {}
+    for run in recent_runs(store, scan):
+        try:
+            health = json.loads(run.summary_json or "{}").get("platform_health") or {}
+        except ValueError:
+            continue
+        for name, value in health.items():
+            if isinstance(value, dict) and name not in found:
+                found[name] = (run, value)
+    return [(name, run, value) for name, (run, value) in sorted(found.items())]
+
+
+def run_json(run: Run) -> dict[str, object]:
+    """A run and its figures, as `archiver serve` lists them."""
+    try:
+        summary = json.loads(run.summary_json or "{}")
+    except ValueError:
+        summary = {}
+    figures: list[tuple[str, object]] = []
+    for key, value in summary.items() if isinstance(summary, dict) else []:
+        if key == "platform_health" and isinstance(value, dict):
+            value = ", ".join(
+                f"{name} {h.get('status')}" for name, h in value.items() if isinstance(h, dict)
+            )
+        elif key == "transitions" and isinstance(value, list):
+            value = len(value)
+        figures.append((key, value))
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "checked": run.checked,
+        "figures": figures,
+    }
+
+
+def next_due_at(store: Store) -> datetime | None:
+    """The earliest time a post is due for a check."""
+    with store.session() as session:
+        return session.exec(select(func.min(Post.next_check_at))).one()

@@ -13,6 +13,7 @@ user would type and see, and the archive holds ``https://x.com/…`` as in real 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def say(text: str = "") -> None:
 
 
 def run(env: dict[str, str], *args: str) -> int:
-    say(f"$ archiver {' '.join(args)}")
+    say(f"$ archiver {shlex.join(args)}")
     done = subprocess.run([sys.executable, "-m", "archiver", *args], env=env)
     say()
     return done.returncode
@@ -69,11 +70,12 @@ def main() -> None:
                 "ARCHIVER_POLITENESS_DELAY": "0",
                 "ARCHIVER_CONFIRM_INTERVAL": str(CONFIRM_INTERVAL),
                 "ARCHIVER_MAX_RETRY_WAIT": "5",
+                # One post at a time: the same ids, order and counts on every run (issue 17).
+                "ARCHIVER_CONCURRENCY": "1",
             }
         )
-        port = sim.base_url.rsplit(":", 1)[1]
         say("archiver demo. Every post below is SIMULATED (made-up ids and texts), served over")
-        say(f"HTTPS by the bundled simulator on 127.0.0.1:{port} under the real host names:")
+        say("HTTPS by the bundled simulator on a loopback port under the real host names:")
         say("ARCHIVER_RESOLVE sends archiver's connections for x.com, facebook.com and the rest")
         say("there, and ARCHIVER_CA_BUNDLE trusts the simulator's throwaway CA. The archive holds")
         say("https://x.com/… exactly as in real use, and nothing leaves this machine. A local")
@@ -115,8 +117,20 @@ def main() -> None:
         sim.set_state(f"facebook:video:{FB_VIDEO}", "live")
         run(env, "recheck", "--all")
         run(env, "list", "--status", "vanished")
-        say("5. The deletion report, as Markdown to paste into an article:")
-        run(env, "report", "--format", "md", "--wacz", "demo.wacz")
+        say("5. A person looks at the evidence and confirms the verdict (the report and the")
+        say("   exhibit say so; a disputed verdict would leave the report):")
+        run(
+            env,
+            "review",
+            f"https://www.facebook.com/SimRusEmbassyMN/posts/{FB_POST}",
+            "--confirm",
+            "--note",
+            "Checked the archived view and the Facebook page by hand.",
+            "--by",
+            "Demo Reviewer",
+        )
+        say("   The deletion report, as Markdown to paste into an article:")
+        run(env, "report", "--format", "md", "--wacz", "demo.wacz", "--output", "-")
         say("   as a self-contained HTML page, and the archive as a WACZ package whose pages open")
         say("   on each post as archived (a vanished post on what it said before it went):")
         report = HOME / "deletion-report.html"
@@ -135,6 +149,9 @@ def main() -> None:
         say("7. And a check that nothing in the archive changed since it was written, that every")
         say("   timestamp holds, and that the custody log's chain is whole:")
         run(env, "verify")
+    say("To browse the archive, search it and review verdicts in a browser:")
+    say(f"  ARCHIVER_HOME={HOME} .venv/bin/archiver serve    (then open http://127.0.0.1:8000/)")
+    say()
     say("Where things are:")
     say(f"  {report}  open it in any browser; it loads nothing from the network")
     say(f"  {exhibit}  the exhibit of the deleted post")

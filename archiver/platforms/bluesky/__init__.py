@@ -38,6 +38,7 @@ def embedded(page: PageMeta) -> list[str]:
 
 PLATFORM = PlatformModule(
     name=NAME,
+    aliases=("bsky",),
     main_roles=("thread",),
     controls=CONTROLS,
     limits=(

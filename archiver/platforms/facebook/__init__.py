@@ -73,6 +73,7 @@ def unwrap(url: str) -> str | None:
 
 PLATFORM = PlatformModule(
     name=NAME,
+    aliases=("fb",),
     main_roles=("page",),
     controls=CONTROLS,
     settings=(OEMBED_TOKEN,),

@@ -46,6 +46,7 @@ def unwrap(url: str) -> str | None:
 
 PLATFORM = PlatformModule(
     name=NAME,
+    aliases=("tg",),
     main_roles=("embed", "page"),
     controls=CONTROLS,
     limits=(

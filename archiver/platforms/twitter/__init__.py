@@ -76,6 +76,7 @@ def unwrap(url: str) -> str | None:
 
 PLATFORM = PlatformModule(
     name=NAME,
+    aliases=("x",),
     main_roles=("syndication", "oembed", "page"),
     controls=CONTROLS,
     limits=(
