@@ -18,6 +18,7 @@ from archiver.version import __version__
 # (say `archiver.platforms`, or the simulator) does not load them all, httpx and SQL included.
 _EXPORTS = {
     "Archive": "archiver.api",
+    "PostFilter": "archiver.store.search",
     "Settings": "archiver.config",
     "Outcome": "archiver.core.status",
     "PostState": "archiver.core.status",
@@ -42,6 +43,7 @@ __all__ = [
     "InputError",
     "LeaseLost",
     "Outcome",
+    "PostFilter",
     "PostState",
     "RunLocked",
     "SeedFileError",
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from archiver.api import Archive
     from archiver.config import Settings
     from archiver.core.status import Outcome, PostState, VanishReason
+    from archiver.store.search import PostFilter
     from archiver.errors import (
         ArchiverError,
         BlockedAddress,

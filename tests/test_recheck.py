@@ -309,7 +309,16 @@ def test_watch_stops_cleanly_on_ctrl_c(cli_env, run_cli, sim):
     import signal
 
     run_cli("capture", TWEET)
-    proc = _archiver(dict(os.environ), "watch", "--interval", "0.2")
+    # A shell running the tests in the background hands its children SIGINT ignored, and Python
+    # keeps it so: Ctrl-C is given back its default meaning, as in a terminal.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "watch", "--interval", "0.2"],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     assert "] watching " in proc.stdout.readline()  # it is up and looping
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
