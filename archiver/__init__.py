@@ -59,7 +59,6 @@ if TYPE_CHECKING:
     from archiver.api import Archive
     from archiver.config import Settings
     from archiver.core.status import Outcome, PostState, VanishReason
-    from archiver.store.search import PostFilter
     from archiver.errors import (
         ArchiverError,
         BlockedAddress,
@@ -72,6 +71,7 @@ if TYPE_CHECKING:
         UnsupportedURL,
         WarcError,
     )
+    from archiver.store.search import PostFilter
 
 
 def __getattr__(name: str) -> object:
