@@ -39,6 +39,10 @@ def run_archiver(n: int, rewrite: str, concurrency: int, home: Path) -> dict:
         home=home,
         url_rewrite=parse_rewrites(rewrite),
         politeness_delay=0.0,
+        # Like for like with the bare loop: no timestamp authority, no browser drawing pictures
+        # (Settings built here do not read ARCHIVER_TSA_URLS or ARCHIVER_CHROMIUM).
+        tsa_urls=(),
+        chromium="none",
         concurrency=concurrency,
         per_host_concurrency=concurrency,
     )

@@ -102,6 +102,10 @@ def run_archiver(args) -> dict:
         home=Path(args.home) / "a",
         url_rewrite=parse_rewrites(args.rewrite),
         politeness_delay=0.0,
+        # Like for like with the bare loop: no timestamp authority, no browser drawing pictures
+        # (Settings built here do not read ARCHIVER_TSA_URLS or ARCHIVER_CHROMIUM).
+        tsa_urls=(),
+        chromium="none",
         concurrency=args.concurrency,
         per_host_concurrency=args.concurrency,
     )
