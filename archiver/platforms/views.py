@@ -112,3 +112,19 @@ def title_of(data: PostData, platform: str) -> str:
     who = data.author_name or (data.author and f"@{data.author}") or platform
     text = " ".join((data.text or "").split())
     return f"{who}: {text[:80]}{'…' if len(text) > 80 else ''}" if text else str(who)
+
+
+def plain_view(seen: Seen, platform_name: str, handle_prefix: str) -> str | None:
+    """The view of a post that is its author, time, text and media, nothing more; None when
+    nothing of the post was read."""
+    data = seen.data
+    if not data.has_content():
+        return None
+    body = (
+        "<article>"
+        + author_line(data, handle_prefix=handle_prefix)
+        + text_block(data.text)
+        + media_block(data.media, seen)
+        + "</article>"
+    )
+    return page(seen, platform_name, title_of(data, platform_name), body)

@@ -5,18 +5,8 @@ post's own author, time, text and media, without the page's other posts, menus a
 from __future__ import annotations
 
 from archiver.platforms.base import Seen
-from archiver.platforms.views import author_line, media_block, page, text_block, title_of
+from archiver.platforms.views import plain_view
 
 
 def view(seen: Seen) -> str | None:
-    data = seen.data
-    if not data.has_content():
-        return None
-    body = (
-        "<article>"
-        + author_line(data, handle_prefix="facebook.com/")
-        + text_block(data.text)
-        + media_block(data.media, seen)
-        + "</article>"
-    )
-    return page(seen, "Facebook", title_of(data, "Facebook"), body)
+    return plain_view(seen, "Facebook", handle_prefix="facebook.com/")

@@ -5,18 +5,8 @@ like anything; this needs nothing."""
 from __future__ import annotations
 
 from archiver.platforms.base import Seen
-from archiver.platforms.views import author_line, media_block, page, text_block, title_of
+from archiver.platforms.views import plain_view
 
 
 def view(seen: Seen) -> str | None:
-    data = seen.data
-    if not data.has_content():
-        return None
-    body = (
-        "<article>"
-        + author_line(data, handle_prefix="t.me/")
-        + text_block(data.text)
-        + media_block(data.media, seen)
-        + "</article>"
-    )
-    return page(seen, "Telegram", title_of(data, "Telegram"), body)
+    return plain_view(seen, "Telegram", handle_prefix="t.me/")
