@@ -14,7 +14,7 @@ from datetime import datetime
 from archiver.config import Settings
 from archiver.net.fetcher import Transport, utcnow
 from archiver.runs.custody import log
-from archiver.runs.health import HealthMonitor
+from archiver.runs.health import HealthMonitor, degraded_platforms
 from archiver.runs.session import open_run
 from archiver.store import Store
 from archiver.store.runs import record_run
@@ -42,11 +42,8 @@ class ControlsReport:
 
     @property
     def degraded(self) -> dict[str, str]:
-        return {
-            name: str(h.get("reason") or "")
-            for name, h in self.platform_health.items()
-            if h.get("status") == "degraded"
-        }
+        """The platforms degraded in this run, with the reason."""
+        return degraded_platforms(self.platform_health)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -111,6 +111,15 @@ class PlatformHealth:
         }
 
 
+def degraded_platforms(health: dict[str, dict[str, object]]) -> dict[str, str]:
+    """The platforms a run's health (`PlatformHealth.as_json`, by name) found degraded, and why."""
+    return {
+        name: str(h.get("reason") or "")
+        for name, h in health.items()
+        if h.get("status") == "degraded"
+    }
+
+
 def controls_for(settings: Settings) -> dict[str, list[Control]]:
     """The configured controls, by platform. A URL that names no post is refused, naming
     the setting (a typo there would quietly degrade, or quietly not check, a platform)."""

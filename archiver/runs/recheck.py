@@ -24,7 +24,7 @@ from archiver.net.webhook import post_events
 from archiver.platforms.base import Purpose
 from archiver.runs.context import ContextCapture, ContextFollower
 from archiver.runs.custody import log, repair_and_log
-from archiver.runs.health import HealthMonitor
+from archiver.runs.health import HealthMonitor, degraded_platforms
 from archiver.runs.observe import Observer, Visit, main_record
 from archiver.runs.runlock import RunLock
 from archiver.runs.session import open_run
@@ -68,11 +68,7 @@ class RecheckReport:
     @property
     def degraded(self) -> dict[str, str]:
         """The platforms degraded in this run, with the reason."""
-        return {
-            name: str(h.get("reason") or "")
-            for name, h in self.platform_health.items()
-            if h.get("status") == "degraded"
-        }
+        return degraded_platforms(self.platform_health)
 
     def as_json(self) -> dict[str, object]:
         return {

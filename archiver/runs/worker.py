@@ -24,6 +24,7 @@ from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.runs.custody import log, repair_and_log
+from archiver.runs.health import degraded_platforms
 from archiver.runs.recheck import (
     CheckResult,
     Rechecker,
@@ -77,11 +78,8 @@ class WorkerReport:
 
     @property
     def degraded(self) -> dict[str, str]:
-        return {
-            name: str(h.get("reason") or "")
-            for name, h in self.platform_health.items()
-            if h.get("status") == "degraded"
-        }
+        """The platforms degraded in this run, with the reason."""
+        return degraded_platforms(self.platform_health)
 
     def add_batch(self, batch: RecheckReport) -> None:
         self.results.extend(batch.results)
