@@ -197,6 +197,12 @@ class Settings:
     worker_batch: int = field(
         default=20, metadata={"env": "ARCHIVER_WORKER_BATCH", "check": "positive"}
     )
+    # Processes a recheck or a capture spreads over (issue 18): 0 means one per core. A run
+    # starts one per ARCHIVER_POSTS_PER_PROCESS posts at most (starting one costs ~1 s).
+    processes: int = field(default=0, metadata={"env": "ARCHIVER_PROCESSES", "check": "non_negative"})
+    posts_per_process: int = field(
+        default=200, metadata={"env": "ARCHIVER_POSTS_PER_PROCESS", "check": "positive"}
+    )
     worker_poll: float = field(
         default=30.0, metadata={"env": "ARCHIVER_WORKER_POLL", "check": "positive"}
     )

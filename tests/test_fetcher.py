@@ -255,23 +255,33 @@ def test_retry_after_parsing():
 
 def test_a_kept_alive_socket_reads_as_readable_once_the_server_hangs_up():
     # The connection pool asks this before reusing a connection (httpcore's has_expired):
-    # a wrong answer would send requests down connections the server already closed.
+    # a wrong answer would send requests down connections the server already closed. The
+    # stream polls with one poll object kept for the connection's life.
     import socket
 
-    from archiver.net.addresses import _readable
+    from archiver.net.addresses import SocketCachingStream
+
+    class Inner:
+        def __init__(self, sock):
+            self.sock = sock
+
+        def get_extra_info(self, info):
+            return self.sock if info == "socket" else None
 
     ours, theirs = socket.socketpair()
+    stream = SocketCachingStream(Inner(ours))
     try:
-        assert _readable(ours) is False  # idle, nothing to read
+        assert stream.get_extra_info("is_readable") is False  # idle, nothing to read
         theirs.sendall(b"x")
-        assert _readable(ours) is True  # data waiting
+        assert stream.get_extra_info("is_readable") is True  # data waiting
         ours.recv(1)
+        assert stream.get_extra_info("is_readable") is False  # asked again: idle again
         theirs.close()
-        assert _readable(ours) is True  # the peer hung up: a read returns b""
+        assert stream.get_extra_info("is_readable") is True  # the peer hung up: a read returns b""
     finally:
         ours.close()
-    assert _readable(ours) is True  # a closed socket counts as gone
-    assert _readable(None) is True
+    assert stream.get_extra_info("is_readable") is True  # a closed socket counts as gone
+    assert SocketCachingStream(Inner(None)).get_extra_info("is_readable") is True
 
 
 @pytest.mark.parametrize(

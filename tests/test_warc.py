@@ -125,3 +125,27 @@ def test_no_response_no_record(tmp_path):
     ex = Exchange("page", "https://example.org/", "https://example.org/", T, error="ConnectError")
     with writer(tmp_path) as w:
         assert w.write_exchange(ex) is None
+
+
+def test_records_of_every_size_compress_as_zlib_defaults_would_and_read_back(tmp_path):
+    # The window is sized to each record (issue 18: setting up a 32 KB window cost more than
+    # compressing a 3 KB answer); the members must still read back, each as large as before.
+    import random
+    import zlib
+
+    from archiver.warc.writer import _deflate_sizes
+
+    rng = random.Random(3)
+    words = [bytes(rng.choices(b"abcdefghij", k=rng.randint(2, 9))) for _ in range(300)]
+    with writer(tmp_path) as w:
+        for size in (0, 10, 300, 3_000, 40_000, 300_000):
+            body = b" ".join(rng.choice(words) for _ in range(size // 5))[:size]
+            _, ref = w.write_exchange(exchange(body=body))
+            _, _, read = read_record(tmp_path / ref.warc_file, ref.offset)
+            assert read == body
+            window, memory = _deflate_sizes(len(body))
+            small = zlib.compressobj(6, zlib.DEFLATED, window + 16, memory)
+            default = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            assert len(small.compress(body) + small.flush()) <= len(
+                default.compress(body) + default.flush()
+            ) * 1.01 + 8

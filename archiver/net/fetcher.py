@@ -34,6 +34,7 @@ from archiver.errors import InputError
 from archiver.net.addresses import AddressPolicy, BlockedConnect, GuardedBackend
 from archiver.net.cookies import UserCookies
 from archiver.net.decoding import DecodeBudget, decode_answer
+from archiver.net.pacing import SharedHostGate
 from archiver.net.politeness import HostGate, retry_after_seconds, rewrite_url
 from archiver.platforms.base import FetchRequest, Response
 
@@ -153,6 +154,7 @@ class Fetcher:
         clock: Clock = utcnow,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         notice: Callable[[str], None] | None = None,
+        pacing: Path | None = None,
     ):
         self.settings = settings
         self._clock = clock
@@ -165,7 +167,15 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._transport_in_use: Transport | None = None
         self._cookies = UserCookies(Path(settings.cookies_file)) if settings.cookies_file else None
-        self.gate = HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
+        # With ``pacing`` (a folder), the pace of each host is shared with the other processes of
+        # this machine working on the archive (issue 18); without, this process paces itself.
+        self.gate: HostGate | SharedHostGate = (
+            SharedHostGate(
+                pacing, settings.per_host_concurrency, settings.politeness_delay, sleep=sleep
+            )
+            if pacing is not None
+            else HostGate(settings.per_host_concurrency, settings.politeness_delay, sleep=sleep)
+        )
         self.budget = DecodeBudget(settings.max_decoded_in_flight)
 
     async def __aenter__(self) -> Fetcher:
@@ -188,6 +198,8 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         if self._client is not None:
             await self._client.aclose()
+        if isinstance(self.gate, SharedHostGate):
+            self.gate.close()
 
     def _guarded_transport(self) -> httpx.AsyncHTTPTransport:
         return guarded_transport(self.settings, self._policy)

@@ -208,7 +208,7 @@ class Capturer:
                 visit = await self.observer.visit(
                     ref, Purpose.CAPTURE, keep_responses=keep_responses
                 )
-                await asyncio.to_thread(self.observer.writer.sync)
+                await self.observer.sync()
                 if visit.ref.unresolved:
                     # A share link that named no post: its answers are in the WARC, but it is
                     # not kept as a post to recheck for ever (issue 17).

@@ -93,7 +93,7 @@ class ContextFollower:
             return None, None
         try:
             visit = await self.observer.visit(ref, Purpose.CAPTURE)
-            await asyncio.to_thread(self.observer.writer.sync)
+            await self.observer.sync()
             if visit.ref.unresolved:  # named no post (a handle that did not resolve)
                 note = visit.classification.note
                 self.done(ContextCapture(url, relation, of_post, None, "error", note))

@@ -22,6 +22,7 @@ from archiver.core.status import Classification, Outcome, Signal
 from archiver.net.fetcher import Fetcher, FetchResult
 from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Response
 from archiver.render.browser import Renderer
+from archiver.runs.groupsync import GroupSync
 from archiver.runs.links import followed_links
 from archiver.runs.pictures import PICTURE_ROLE, Locate, draw_picture
 from archiver.runs.views import VIEW_ROLE, write_view
@@ -89,6 +90,9 @@ class Observer:
         self.settings = settings
         self.fetcher = fetcher
         self.writer = writer
+        # What a look awaits before it is stored: its records on disk, one fsync for all
+        # the looks that ask at once.
+        self.sync = GroupSync(writer.sync)
         self._last_responses = last_responses
         self._clock = clock
         # Draws each captured post's picture (issue 15); None without a browser.

@@ -30,7 +30,9 @@ from archiver.runs.runlock import RunLock
 from archiver.runs.session import open_run
 from archiver.runs.window import run_windowed
 from archiver.store import Connection, Store
+from archiver.runs.stamping import stamp_pending
 from archiver.store.db import store_errors
+from archiver.store.leases import lease_to_run, release_run, run_tag
 from archiver.store.posts import iso
 from archiver.store.runs import all_post_ids, due_post_ids, finish_run, post_statuses, start_run
 from archiver.store.states import hold_run
@@ -60,6 +62,8 @@ class RecheckReport:
     platform_health: dict[str, dict[str, object]] = field(default_factory=dict)
     # Posts first seen around a checked post (the newer version of an edited one, say: issue 16).
     context: list[ContextCapture] = field(default_factory=list)
+    # Processes of the run that failed (issue 18): their posts were checked by the others.
+    failures: list[str] = field(default_factory=list)
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -157,7 +161,7 @@ class Rechecker:
                     visit = _merge(
                         visit, await self.observer.visit(ref, Purpose.CAPTURE, held=held)
                     )
-                await asyncio.to_thread(self.observer.writer.sync)
+                await self.observer.sync()
                 with store_errors(), self.store.writing() as connection:
                     # Whether the platform is degraded is asked again now, not only before the
                     # visit: a guard may have tripped while this post was being fetched.
@@ -263,14 +267,24 @@ async def recheck_async(
         if post_ids is None:
             post_ids = all_post_ids(store) if check_all else due_post_ids(store, now)
         run_id = start_run(store, "recheck", now)
-        if on_start:
-            on_start(len(post_ids))
-        async with open_run(
-            settings, store, transport=transport, clock=clock, notice=notice
-        ) as observer:
-            checker = Rechecker(settings, store, observer, run_id, progress, clock=clock)
-            await checker.check_all(post_ids)
-        report = checker.report
+        # Imported here: the processes module builds on this one (its children are Recheckers).
+        from archiver.runs.processes import process_count
+
+        shared = transport is None and clock is utcnow  # a test's transport or clock: in-process
+        processes = process_count(settings, len(post_ids)) if shared else 1
+        if processes > 1:
+            report = await _recheck_in_processes(
+                settings, store, post_ids, run_id, processes, now, progress, on_start
+            )
+        else:
+            if on_start:
+                on_start(len(post_ids))
+            async with open_run(
+                settings, store, transport=transport, clock=clock, notice=notice
+            ) as observer:
+                checker = Rechecker(settings, store, observer, run_id, progress, clock=clock)
+                await checker.check_all(post_ids)
+            report = checker.report
         report.repairs = repairs
         finish_run(store, run_id, clock(), len(report.results), run_summary(report))
         log(store, "recheck", {"run": run_id}, custody_summary(report), clock())
@@ -278,6 +292,34 @@ async def recheck_async(
         lock.release()
     if settings.webhook_url:
         report.webhook_errors = await notify(settings.webhook_url, report)
+    return report
+
+
+async def _recheck_in_processes(
+    settings: Settings,
+    store: Store,
+    post_ids: Sequence[int],
+    run_id: int,
+    processes: int,
+    now: datetime,
+    progress: Progress | None,
+    on_start: Callable[[int], None] | None,
+) -> RecheckReport:
+    """The run's posts leased to it and shared by ``processes`` child processes (issue 18)."""
+    from archiver.runs import processes as spread  # built on this module
+
+    tag = run_tag(run_id)
+    try:
+        leased = lease_to_run(store, tag, post_ids, now, settings.lease_seconds)
+        if on_start:
+            on_start(len(leased))
+        report = await spread.check_in_processes(settings, store, run_id, tag, processes, progress)
+        await spread.finish_leftovers(settings, store, report, run_id, tag, progress)
+        spread.hold_degraded(settings, store, report, run_id)
+    finally:
+        release_run(store, tag)
+    # The children left their sealed files to be stamped here, once.
+    await stamp_pending(settings, store)
     return report
 
 

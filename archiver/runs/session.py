@@ -79,9 +79,14 @@ async def open_run(
     writer: WarcWriter | None = None,
     pictures: bool = False,
     notice: Callable[[str], None] | None = None,
+    stamp: bool = True,
 ) -> AsyncIterator[Observer]:
     """A run's machinery; with ``pictures``, a headless browser draws each captured post
-    (`Observer.picture_note` says why not, once, when there is none)."""
+    (`Observer.picture_note` says why not, once, when there is none). Without ``stamp``, the
+    files are left for the caller to have stamped (a run's processes leave it to their parent).
+
+    On the real network, each host's pace is shared with the archive's other processes on
+    this machine (``{home}/pacing``, issue 18); a transport given by a test paces itself."""
     object_store(store)  # a bad ARCHIVER_WARC_STORE is refused before anything is fetched
     writer = writer or new_writer(settings, store, clock)
 
@@ -95,10 +100,14 @@ async def open_run(
             return record_locations(connection, record_ids)
 
     # Stamps an authority could not give last time are asked for again first (issue 15).
-    await stamp_pending(settings, store, clock)
+    if stamp:
+        await stamp_pending(settings, store, clock)
+    pacing = Path(settings.home) / "pacing" if transport is None else None
     try:
         async with (
-            Fetcher(settings, transport=transport, clock=clock, notice=notice) as fetcher,
+            Fetcher(
+                settings, transport=transport, clock=clock, notice=notice, pacing=pacing
+            ) as fetcher,
             _browser(settings, pictures) as (renderer, note),
         ):
             observer = Observer(settings, fetcher, writer, lookup, clock, renderer, locate)
@@ -109,7 +118,8 @@ async def open_run(
         await asyncio.to_thread(writer.close)
         seal_files(store, writer.closed_files if current else [])
     # The files just sealed, stamped: this run's evidence gets an independent clock.
-    await stamp_pending(settings, store, clock)
+    if stamp:
+        await stamp_pending(settings, store, clock)
 
 
 @asynccontextmanager

@@ -46,6 +46,8 @@ class Post(SQLModel, table=True):
         UniqueConstraint("platform", "post_key", name="uq_post_platform_key"),
         Index("ix_post_due", "next_check_at"),
         Index("ix_post_status", "status"),
+        # A run's processes take its posts by lease owner, in id order (issue 18).
+        Index("ix_post_lease", "lease_owner", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

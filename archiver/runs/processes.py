@@ -1,0 +1,251 @@
+"""A recheck run spread over the machine's cores (issue 18, ``ARCHIVER_PROCESSES``).
+
+One Python process keeps one core busy, and a check is mostly CPU (parsing, hashing,
+compressing, storing). A run with enough posts therefore leases them all to itself
+(`archiver.store.leases`), starts child processes that take them a batch at a time,
+each with its own fetcher and its own WARC files, and gathers what they found into
+one `RecheckReport`: one run, one row, one custody entry, one webhook call.
+
+* A child checks its platforms' control posts before their posts, as any run does,
+  and its guards count the answers it got. When any child found a platform degraded,
+  the parent holds *every* gone-type answer the run got from that platform, whichever
+  process got it (`hold_run` works on the run's observations in the database).
+* The pace of each host is shared by the processes through files (`net.pacing`), so a
+  platform sees no more than the configured rate however many processes there are.
+* A child that dies hands its posts back to the run, and whatever is left when all are
+  done is checked by the parent: every post of the run is checked once.
+
+Children are fresh interpreters (no state copied from a parent that may hold open
+database connections or threads) that speak to the parent over a pipe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import pickle
+import struct
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archiver.config import Settings
+from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport
+from archiver.runs.session import new_writer, open_run
+from archiver.store import Store
+from archiver.store.db import store_errors
+from archiver.store.leases import claim_from_run, left_in_run, return_to_run
+from archiver.store.runs import post_statuses
+from archiver.store.states import hold_run
+
+Progress = Callable[[CheckResult], None]
+_FRAME = struct.Struct(">I")  # the length of each pickled message a child sends
+
+
+def process_count(settings: Settings, posts: int) -> int:
+    """How many processes a run of ``posts`` posts uses: one per ``ARCHIVER_POSTS_PER_PROCESS``
+    posts, up to ``ARCHIVER_PROCESSES`` (0: one per core). Starting one costs about a second."""
+    wanted = settings.processes or os.cpu_count() or 1
+    return max(1, min(wanted, math.ceil(posts / max(settings.posts_per_process, 1))))
+
+
+def _child_main() -> None:
+    """A child process (``python -m archiver.runs.processes``): its orders come pickled on
+    stdin, and each check it makes, then its report, go back pickled on stdout, one
+    length-prefixed frame each. Anything else it would print goes to stderr."""
+    settings, run_id, tag, worker_id = pickle.load(sys.stdin.buffer)
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+    def put(message: object) -> None:
+        frame = pickle.dumps(message)
+        channel.write(_FRAME.pack(len(frame)) + frame)
+        channel.flush()
+
+    store = Store(settings)
+    try:
+        report = asyncio.run(_check_share(settings, store, run_id, tag, worker_id, put))
+        put(("done", worker_id, report))
+    except BaseException as exc:  # told to the parent as a line, never a traceback
+        put(("failed", worker_id, f"{type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
+    finally:
+        store.close()
+
+
+async def _check_share(
+    settings: Settings,
+    store: Store,
+    run_id: int,
+    tag: str,
+    worker_id: str,
+    put: Callable[[Any], None],
+) -> RecheckReport:
+    writer = new_writer(settings, store, _clock, tag=worker_id)
+    async with open_run(settings, store, writer=writer, stamp=False) as observer:
+        checker = Rechecker(
+            settings,
+            store,
+            observer,
+            run_id,
+            lambda result: put(("check", worker_id, result)),
+            worker_id=worker_id,
+        )
+
+        def claimed():
+            while True:
+                ids = claim_from_run(
+                    store, tag, worker_id, _clock(), settings.worker_batch, settings.lease_seconds
+                )
+                if not ids:
+                    return
+                yield from ids
+
+        await checker.check_all(claimed())
+    report = checker.report
+    report.results = []  # already sent one by one
+    return report
+
+
+def _clock() -> datetime:
+    from archiver.net.fetcher import utcnow
+
+    return utcnow()
+
+
+async def check_in_processes(
+    settings: Settings,
+    store: Store,
+    run_id: int,
+    tag: str,
+    count: int,
+    progress: Progress | None = None,
+) -> RecheckReport:
+    """Check the posts leased to the run ``tag`` with ``count`` child processes.
+
+    Children are fresh interpreters running this module (not `multiprocessing`, whose
+    ``spawn`` would run the caller's main script again in each child)."""
+    report = RecheckReport(run_id=run_id)
+    failures: list[str] = []
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
+    children = []
+    try:
+        for n in range(1, count + 1):
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "archiver.runs.processes",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+                env=env,
+            )
+            worker_id = f"{tag}.{n}"
+            assert child.stdin is not None
+            child.stdin.write(pickle.dumps((settings, run_id, tag, worker_id)))
+            child.stdin.close()
+            children.append((worker_id, child))
+        await asyncio.gather(
+            *(_listen(store, tag, w, c, report, failures, progress) for w, c in children)
+        )
+    finally:
+        for _, child in children:
+            if child.returncode is None:
+                child.kill()
+                await child.wait()
+    report.failures = failures
+    return report
+
+
+async def _listen(
+    store: Store,
+    tag: str,
+    worker_id: str,
+    child: asyncio.subprocess.Process,
+    report: RecheckReport,
+    failures: list[str],
+    progress: Progress | None,
+) -> None:
+    """Read one child's frames until it exits; if it died without a report, its posts go
+    back to the run."""
+    assert child.stdout is not None
+    done = False
+    try:
+        while True:
+            head = await child.stdout.readexactly(_FRAME.size)
+            message = pickle.loads(await child.stdout.readexactly(_FRAME.unpack(head)[0]))
+            kind = message[0]
+            if kind == "check":
+                report.results.append(message[2])
+                if progress:
+                    progress(message[2])
+            elif kind == "done":
+                _merge(report, message[2])
+                done = True
+            else:
+                failures.append(f"{worker_id}: {message[2]}")
+    except asyncio.IncompleteReadError:
+        pass  # the child closed its end: it exited
+    code = await child.wait()
+    if not done:
+        if code and not any(f.startswith(f"{worker_id}:") for f in failures):
+            failures.append(f"{worker_id} exited with code {code}")
+        await asyncio.to_thread(return_to_run, store, tag, worker_id)
+
+
+def _merge(report: RecheckReport, part: RecheckReport) -> None:
+    report.transitions += part.transitions
+    report.context += part.context
+    for name, health in part.platform_health.items():
+        known = report.platform_health.get(name)
+        if known is None or known.get("status") != "degraded":
+            report.platform_health[name] = health
+
+
+async def finish_leftovers(
+    settings: Settings,
+    store: Store,
+    report: RecheckReport,
+    run_id: int,
+    tag: str,
+    progress: Progress | None = None,
+) -> None:
+    """Check, in this process, what the children left (one died mid-batch, say)."""
+    return_to_run(store, tag)  # every child has exited: what they held is the run's again
+    left = left_in_run(store, tag)
+    if not left:
+        return
+    async with open_run(settings, store, stamp=False) as observer:
+        checker = Rechecker(settings, store, observer, run_id, progress, worker_id=tag)
+        await checker.check_all(left)
+    report.results += checker.report.results
+    _merge(report, checker.report)
+
+
+def hold_degraded(settings: Settings, store: Store, report: RecheckReport, run_id: int) -> None:
+    """Hold the run's gone-type answers of each platform any process found degraded.
+
+    A child's guards count only its own answers; a platform one of them found degraded is
+    degraded for the whole run, so what the others stored from it is held too."""
+    held: set[int] = set()
+    for platform, reason in sorted(report.degraded.items()):
+        with store_errors(), store.writing() as connection:
+            _, posts = hold_run(connection, run_id, platform, reason, settings)
+        held |= posts
+    if not held:
+        return
+    report.transitions = [t for t in report.transitions if t.post_id not in held]
+    statuses = post_statuses(store, sorted(held))
+    for result in report.results:
+        if result.post_id in statuses:
+            result.status = statuses[result.post_id]
+
+
+if __name__ == "__main__":
+    _child_main()
