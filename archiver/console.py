@@ -273,11 +273,14 @@ def print_run_summary(report: RecheckReport, console: Console, stamp: str = "") 
     outcomes = ", ".join(
         f"{n} {name}" for name, n in sorted(report.outcomes.items(), key=lambda kv: -kv[1])
     )
+    spread = f" in {report.processes} processes" if report.processes > 1 else ""
     say(
         console,
-        f"{prefix}checked {len(report.results)} posts"
+        f"{prefix}checked {len(report.results)} posts{spread}"
         + (f": {outcomes}" if outcomes else " (none was due)"),
     )
+    for problem in report.failures:
+        say(console, f"{prefix}warning: process {problem}; its posts were checked by the others")
     for t in report.transitions:
         if t.after is PostState.VANISHED:
             say(console, f"{prefix}VANISHED ({t.reason}): {t.url}")

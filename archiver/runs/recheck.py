@@ -64,6 +64,7 @@ class RecheckReport:
     context: list[ContextCapture] = field(default_factory=list)
     # Processes of the run that failed (issue 18): their posts were checked by the others.
     failures: list[str] = field(default_factory=list)
+    processes: int = 1  # how many processes checked the run's posts
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -83,6 +84,8 @@ class RecheckReport:
             "posts": [r.__dict__ for r in self.results],
             "platform_health": self.platform_health,
             "context_captured": [c.__dict__ for c in self.context],
+            "processes": self.processes,
+            "process_failures": self.failures,
         }
 
 
@@ -314,6 +317,7 @@ async def _recheck_in_processes(
         if on_start:
             on_start(len(leased))
         report = await spread.check_in_processes(settings, store, run_id, tag, processes, progress)
+        report.processes = processes
         await spread.finish_leftovers(settings, store, report, run_id, tag, progress)
         spread.hold_degraded(settings, store, report, run_id)
     finally:
