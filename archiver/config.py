@@ -199,7 +199,9 @@ class Settings:
     )
     # Processes a recheck or a capture spreads over (issue 18): 0 means one per core. A run
     # starts one per ARCHIVER_POSTS_PER_PROCESS posts at most (starting one costs ~1 s).
-    processes: int = field(default=0, metadata={"env": "ARCHIVER_PROCESSES", "check": "non_negative"})
+    processes: int = field(
+        default=0, metadata={"env": "ARCHIVER_PROCESSES", "check": "non_negative"}
+    )
     posts_per_process: int = field(
         default=200, metadata={"env": "ARCHIVER_POSTS_PER_PROCESS", "check": "positive"}
     )

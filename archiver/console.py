@@ -145,11 +145,13 @@ def print_capture(report: CaptureReport, as_json: bool, home: Path) -> None:
                 "failed": report.failed_count,
                 "omitted": report.omitted,
                 "items": [i.as_json() for i in report.items],
+                "processes": report.processes,
             }
         )
+    spread = f" by {report.processes} processes" if report.processes > 1 else ""
     say(
         err if as_json else out,
-        f"{report.captured_count} captured, {report.failed_count} failed; archive: {home}",
+        f"{report.captured_count} captured, {report.failed_count} failed{spread}; archive: {home}",
     )
 
 

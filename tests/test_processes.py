@@ -132,7 +132,7 @@ def _children() -> list[int]:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"archiver.runs.processes" in cmdline and parent == os.getpid():
+        if b"archiver.runs.children" in cmdline and parent == os.getpid():
             found.append(int(entry.name))
     return found
 
@@ -172,3 +172,50 @@ def test_processes_share_each_hosts_slots_pace_and_back_off(tmp_path):
     asyncio.run(main())
     names = {p.name for p in (tmp_path / "pacing").iterdir()}
     assert not any("x.com" in name for name in names)  # a host is never a path
+
+
+def test_a_capture_over_three_processes_takes_each_post_once(sim, settings):
+    s = replace(settings, processes=3, posts_per_process=5, concurrency=2)
+    store = Store(s)
+    urls = _posts(sim, 30, first=7300)
+    sim.latency = 0.02
+    seen = []
+    inputs = [*urls, urls[0].replace("x.com", "twitter.com"), "not a post at all", urls[5]]
+    report = capture(s, store, iter(inputs), progress=seen.append)
+    assert report.processes == 3
+    assert report.captured_count == 30 and report.failed_count == 1
+    assert [i.input for i in report.failed] == ["not a post at all"]
+    assert len(seen) == 31
+    with store.session() as session:
+        assert session.exec(select(func.count()).select_from(Post)).one() == 30
+        captures = session.exec(
+            select(func.count()).where(Observation.trigger == "capture")
+        ).one()
+        assert captures == 30  # the same post named three ways: captured once
+        runs = session.exec(select(Run).where(Run.kind == "capture")).all()
+        assert len(runs) == 1
+    assert verify(store).ok
+    store.close()
+
+
+def test_a_capture_child_killed_mid_run_loses_no_post(sim, settings):
+    s = replace(settings, processes=2, posts_per_process=5, concurrency=1)
+    store = Store(s)
+    urls = _posts(sim, 30, first=7400)
+    sim.latency = 0.05
+    killed: list[int] = []
+
+    def kill_one(_item) -> None:
+        if not killed:
+            for pid in _children():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+
+    report = capture(s, store, urls, progress=kill_one)
+    assert killed
+    assert any("exited with code" in note for note in report.notes)
+    with store.session() as session:
+        keys = set(session.exec(select(Post.post_key)).all())
+    assert keys == {url.rsplit("/", 1)[1] for url in urls}
+    store.close()

@@ -146,6 +146,7 @@ def test_records_of_every_size_compress_as_zlib_defaults_would_and_read_back(tmp
             window, memory = _deflate_sizes(len(body))
             small = zlib.compressobj(6, zlib.DEFLATED, window + 16, memory)
             default = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-            assert len(small.compress(body) + small.flush()) <= len(
-                default.compress(body) + default.flush()
-            ) * 1.01 + 8
+            assert (
+                len(small.compress(body) + small.flush())
+                <= len(default.compress(body) + default.flush()) * 1.01 + 8
+            )

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, islice
 
 from archiver import platforms
 from archiver.config import Settings
@@ -25,6 +26,7 @@ from archiver.runs.custody import log, repair_and_log
 from archiver.runs.observe import Observer, Visit
 from archiver.runs.seeds import post_links
 from archiver.runs.session import open_run
+from archiver.runs.stamping import stamp_pending
 from archiver.runs.window import run_windowed
 from archiver.store import Store
 from archiver.store.db import store_errors
@@ -75,6 +77,7 @@ class CaptureReport:
     captured_count: int = 0
     failed_count: int = 0
     custody_note: str = ""  # why the custody log was not written, if it was not
+    processes: int = 1  # how many processes captured the posts (issue 18)
     notes: list[str] = field(default_factory=list)  # said once: no browser for pictures…
 
     def add(self, item: CaptureItem) -> None:
@@ -256,22 +259,60 @@ async def capture_async(
 ) -> CaptureReport:
     repairs = await asyncio.to_thread(repair_and_log, store, clock)
     run_id = await asyncio.to_thread(start_run, store, "capture", clock())
-    async with open_run(
-        settings, store, transport=transport, clock=clock, pictures=True
-    ) as observer:
-        capturer = Capturer(settings, store, observer, progress, run_id, clock)
-        if observer.picture_note:
-            capturer.report.notes.append(observer.picture_note)
-        capturer.report.repairs = repairs
-        for page in pages:
-            await capturer.capture_page(page)
-        await capturer.capture_inputs(urls)
-    report = capturer.report
+    pages = list(pages)
+    urls = iter(urls)
+    processes = 1
+    if transport is None and clock is utcnow and not pages:
+        # Enough posts to be worth more processes (issue 18)? Read that many ahead to know.
+        from archiver.runs.processes import most_processes, process_count
+
+        ahead = list(islice(urls, most_processes(settings) * settings.posts_per_process))
+        processes = process_count(settings, len(ahead))
+        urls = chain(ahead, urls)
+    if processes > 1:
+        report = await _capture_in_processes(settings, store, urls, run_id, processes, progress)
+    else:
+        async with open_run(
+            settings, store, transport=transport, clock=clock, pictures=True
+        ) as observer:
+            capturer = Capturer(settings, store, observer, progress, run_id, clock)
+            if observer.picture_note:
+                capturer.report.notes.append(observer.picture_note)
+            for page in pages:
+                await capturer.capture_page(page)
+            await capturer.capture_inputs(urls)
+        report = capturer.report
+    report.repairs = repairs
     summary: dict[str, object] = {"captured": report.captured_count, "failed": report.failed_count}
     await asyncio.to_thread(finish_run, store, run_id, clock(), len(report.items), summary)
     report.custody_note = await asyncio.to_thread(
         log, store, "capture", {"run": run_id}, summary, clock()
     )
+    return report
+
+
+async def _capture_in_processes(
+    settings: Settings,
+    store: Store,
+    urls: Iterator[str],
+    run_id: int,
+    processes: int,
+    progress: Progress | None,
+) -> CaptureReport:
+    from archiver.runs import capture_spread as spread  # built on this module
+
+    report = CaptureReport()
+    unique = spread.recognised(urls, report, progress)
+    left = await spread.capture_in_processes(
+        settings, store, unique, run_id, processes, report, progress
+    )
+    if left:  # every child died: what they had not done, done here
+        async with open_run(settings, store, pictures=True, stamp=False) as observer:
+            capturer = Capturer(settings, store, observer, progress, run_id)
+            capturer.report = report
+            await capturer.capture_inputs(left)
+    report.processes = processes
+    await stamp_pending(settings, store)  # the children left their files to be stamped here
     return report
 
 

@@ -15,8 +15,7 @@ one `RecheckReport`: one run, one row, one custody entry, one webhook call.
 * A child that dies hands its posts back to the run, and whatever is left when all are
   done is checked by the parent: every post of the run is checked once.
 
-Children are fresh interpreters (no state copied from a parent that may hold open
-database connections or threads) that speak to the parent over a pipe.
+Children are fresh interpreters speaking to the parent over pipes (`runs.children`).
 """
 
 from __future__ import annotations
@@ -24,15 +23,12 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-import pickle
-import struct
-import sys
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from archiver.config import Settings
+from archiver.runs.children import Child, Parent
 from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport
 from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
@@ -42,38 +38,40 @@ from archiver.store.runs import post_statuses
 from archiver.store.states import hold_run
 
 Progress = Callable[[CheckResult], None]
-_FRAME = struct.Struct(">I")  # the length of each pickled message a child sends
+
+
+def most_processes(settings: Settings) -> int:
+    """``ARCHIVER_PROCESSES``, 0 meaning one per core."""
+    return settings.processes or os.cpu_count() or 1
 
 
 def process_count(settings: Settings, posts: int) -> int:
     """How many processes a run of ``posts`` posts uses: one per ``ARCHIVER_POSTS_PER_PROCESS``
     posts, up to ``ARCHIVER_PROCESSES`` (0: one per core). Starting one costs about a second."""
-    wanted = settings.processes or os.cpu_count() or 1
+    wanted = most_processes(settings)
     return max(1, min(wanted, math.ceil(posts / max(settings.posts_per_process, 1))))
 
 
-def _child_main() -> None:
-    """A child process (``python -m archiver.runs.processes``): its orders come pickled on
-    stdin, and each check it makes, then its report, go back pickled on stdout, one
-    length-prefixed frame each. Anything else it would print goes to stderr."""
-    settings, run_id, tag, worker_id = pickle.load(sys.stdin.buffer)
-    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+def child_main(parent: Parent) -> None:
+    """A child of a recheck run: its orders are the run's settings, id and tag and its own name;
+    it tells the parent each check it makes, then its report."""
 
-    def put(message: object) -> None:
-        frame = pickle.dumps(message)
-        channel.write(_FRAME.pack(len(frame)) + frame)
-        channel.flush()
+    async def main() -> None:
+        orders = await parent.receive()
+        if orders is None:
+            return
+        settings, run_id, tag, worker_id = orders
+        store = Store(settings)
+        try:
+            report = await _check_share(settings, store, run_id, tag, worker_id, parent.send)
+            parent.send(("done", worker_id, report))
+        except Exception as exc:  # told to the parent as a line, never a traceback
+            parent.send(("failed", worker_id, f"{type(exc).__name__}: {exc}"))
+            raise SystemExit(1) from None
+        finally:
+            store.close()
 
-    store = Store(settings)
-    try:
-        report = asyncio.run(_check_share(settings, store, run_id, tag, worker_id, put))
-        put(("done", worker_id, report))
-    except BaseException as exc:  # told to the parent as a line, never a traceback
-        put(("failed", worker_id, f"{type(exc).__name__}: {exc}"))
-        raise SystemExit(1) from None
-    finally:
-        store.close()
+    asyncio.run(main())
 
 
 async def _check_share(
@@ -124,41 +122,22 @@ async def check_in_processes(
     count: int,
     progress: Progress | None = None,
 ) -> RecheckReport:
-    """Check the posts leased to the run ``tag`` with ``count`` child processes.
-
-    Children are fresh interpreters running this module (not `multiprocessing`, whose
-    ``spawn`` would run the caller's main script again in each child)."""
+    """Check the posts leased to the run ``tag`` with ``count`` child processes."""
     report = RecheckReport(run_id=run_id)
     failures: list[str] = []
-    root = str(Path(__file__).resolve().parent.parent.parent)
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    )
-    children = []
+    children: list[Child] = []
     try:
         for n in range(1, count + 1):
-            child = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "archiver.runs.processes",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,
-                env=env,
-            )
-            worker_id = f"{tag}.{n}"
-            assert child.stdin is not None
-            child.stdin.write(pickle.dumps((settings, run_id, tag, worker_id)))
-            child.stdin.close()
-            children.append((worker_id, child))
+            child = await Child.start("recheck", f"{tag}.{n}")
+            child.send((settings, run_id, tag, child.name))
+            child.close_input()
+            children.append(child)
         await asyncio.gather(
-            *(_listen(store, tag, w, c, report, failures, progress) for w, c in children)
+            *(_listen(store, tag, child, report, failures, progress) for child in children)
         )
     finally:
-        for _, child in children:
-            if child.returncode is None:
-                child.kill()
-                await child.wait()
+        for child in children:
+            await child.stop()
     report.failures = failures
     return report
 
@@ -166,37 +145,30 @@ async def check_in_processes(
 async def _listen(
     store: Store,
     tag: str,
-    worker_id: str,
-    child: asyncio.subprocess.Process,
+    child: Child,
     report: RecheckReport,
     failures: list[str],
     progress: Progress | None,
 ) -> None:
-    """Read one child's frames until it exits; if it died without a report, its posts go
+    """Read one child's messages until it exits; if it died without a report, its posts go
     back to the run."""
-    assert child.stdout is not None
     done = False
-    try:
-        while True:
-            head = await child.stdout.readexactly(_FRAME.size)
-            message = pickle.loads(await child.stdout.readexactly(_FRAME.unpack(head)[0]))
-            kind = message[0]
-            if kind == "check":
-                report.results.append(message[2])
-                if progress:
-                    progress(message[2])
-            elif kind == "done":
-                _merge(report, message[2])
-                done = True
-            else:
-                failures.append(f"{worker_id}: {message[2]}")
-    except asyncio.IncompleteReadError:
-        pass  # the child closed its end: it exited
+    while (message := await child.receive()) is not None:
+        kind = message[0]
+        if kind == "check":
+            report.results.append(message[2])
+            if progress:
+                progress(message[2])
+        elif kind == "done":
+            _merge(report, message[2])
+            done = True
+        else:
+            failures.append(f"{child.name}: {message[2]}")
     code = await child.wait()
     if not done:
-        if code and not any(f.startswith(f"{worker_id}:") for f in failures):
-            failures.append(f"{worker_id} exited with code {code}")
-        await asyncio.to_thread(return_to_run, store, tag, worker_id)
+        if not any(f.startswith(f"{child.name}:") for f in failures):
+            failures.append(f"{child.name} exited with code {code}")
+        await asyncio.to_thread(return_to_run, store, tag, child.name)
 
 
 def _merge(report: RecheckReport, part: RecheckReport) -> None:
@@ -245,7 +217,3 @@ def hold_degraded(settings: Settings, store: Store, report: RecheckReport, run_i
     for result in report.results:
         if result.post_id in statuses:
             result.status = statuses[result.post_id]
-
-
-if __name__ == "__main__":
-    _child_main()

@@ -28,9 +28,9 @@ from archiver.runs.health import HealthMonitor, degraded_platforms
 from archiver.runs.observe import Observer, Visit, main_record
 from archiver.runs.runlock import RunLock
 from archiver.runs.session import open_run
+from archiver.runs.stamping import stamp_pending
 from archiver.runs.window import run_windowed
 from archiver.store import Connection, Store
-from archiver.runs.stamping import stamp_pending
 from archiver.store.db import store_errors
 from archiver.store.leases import lease_to_run, release_run, run_tag
 from archiver.store.posts import iso
