@@ -146,7 +146,7 @@ def test_processes_share_each_hosts_slots_pace_and_back_off(tmp_path):
         await asyncio.sleep(0)
 
     def gate() -> SharedHostGate:
-        return SharedHostGate(tmp_path / "pacing", 1, 0.5, monotonic=lambda: now[0], sleep=sleep)
+        return SharedHostGate(tmp_path / "pacing", 1, 0.5, now=lambda: now[0], sleep=sleep)
 
     async def main() -> None:
         one, two = gate(), gate()  # as two processes would have
@@ -188,9 +188,7 @@ def test_a_capture_over_three_processes_takes_each_post_once(sim, settings):
     assert len(seen) == 31
     with store.session() as session:
         assert session.exec(select(func.count()).select_from(Post)).one() == 30
-        captures = session.exec(
-            select(func.count()).where(Observation.trigger == "capture")
-        ).one()
+        captures = session.exec(select(func.count()).where(Observation.trigger == "capture")).one()
         assert captures == 30  # the same post named three ways: captured once
         runs = session.exec(select(Run).where(Run.kind == "capture")).all()
         assert len(runs) == 1

@@ -6,8 +6,10 @@ N times the configured rate. `SharedHostGate` keeps each host's pace in a small 
 under the archive (``{home}/pacing/``), so the processes of one machine share it:
 
 * the next start and the back-off of each host: two floats, read and written under an
-  exclusive ``flock`` held for a few system calls. The times are ``time.monotonic()``,
-  which on Linux is CLOCK_MONOTONIC, one clock for the whole machine (clock_gettime(2));
+  exclusive ``flock`` held for a few system calls. The times are the wall clock's
+  (``time.time()``): the same in every process and after a reboot, when a monotonic
+  clock starts again from zero. A back-off a server asked for (``Retry-After``) so
+  outlasts the run that was told, and the next run honours it too;
 * how many requests a host has at once: ``ARCHIVER_PER_HOST_CONCURRENCY`` slot files,
   each held with a non-blocking ``flock`` while a request is out. The kernel drops a
   lock when its process dies, so a killed process never keeps a slot.
@@ -28,7 +30,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-_PACE = struct.Struct("<dd")  # next start, blocked until (monotonic seconds)
+_PACE = struct.Struct("<dd")  # next start, blocked until (seconds since the epoch)
 # How long to wait before trying the slots again when all are out: short against a
 # round trip, long enough not to spin.
 _SLOT_POLL = 0.005
@@ -42,14 +44,14 @@ class SharedHostGate:
         directory: Path,
         per_host: int,
         delay: float,
-        monotonic: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
         self._directory = Path(directory)
         self._directory.mkdir(parents=True, exist_ok=True)
         self._per_host = max(per_host, 1)
         self._delay = max(delay, 0.0)
-        self._monotonic = monotonic
+        self._now = now
         self._sleep = sleep
         self._pace: dict[str, int] = {}  # host → fd of its pace file
         self._slots: dict[str, list[int]] = {}  # host → fds of its slot files
@@ -111,7 +113,7 @@ class SharedHostGate:
 
     async def wait_turn(self, host: str, max_wait: float) -> bool:
         """Wait for this host's turn; False, at once, if backed off longer than ``max_wait``."""
-        now = self._monotonic()
+        now = self._now()
         start = now
         refused = False
 
@@ -131,7 +133,7 @@ class SharedHostGate:
         return True
 
     def back_off(self, host: str, seconds: float) -> None:
-        until = self._monotonic() + seconds
+        until = self._now() + seconds
         self._update(host, lambda next_start, blocked: (next_start, max(blocked, until)))
 
     def close(self) -> None:

@@ -97,9 +97,9 @@ class Parent:
         """The parent's next message; None once it closed the pipe."""
         if self._in is None:
             loop = asyncio.get_running_loop()
-            self._in = asyncio.StreamReader()
+            reader = self._in = asyncio.StreamReader()
             await loop.connect_read_pipe(
-                lambda: asyncio.StreamReaderProtocol(self._in), sys.stdin.buffer
+                lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer
             )
         return await _read(self._in)
 
