@@ -66,10 +66,90 @@ def simulator(posts: int, latency: float) -> Iterator[str]:
 def print_table(title: str, unit: str, results: dict[str, dict]) -> None:
     print(title)
     print(
-        f"{'variant':<10}{unit + '/s':>10}{'CPU s/' + unit:>14}{'peak MB':>10}{'wall s':>9}{'failed':>8}"
+        f"{'variant':<13}{unit + '/s':>10}{'CPU s/' + unit:>14}{'peak MB':>10}{'wall s':>9}{'failed':>8}"
     )
     for name, r in results.items():
         print(
-            f"{name:<10}{r['ok'] / r['wall']:>10.1f}{r['cpu'] / max(r['ok'], 1):>14.4f}{r['rss_mb']:>10.0f}"
+            f"{name:<13}{r['ok'] / r['wall']:>10.1f}{r['cpu'] / max(r['ok'], 1):>14.4f}{r['rss_mb']:>10.0f}"
             f"{r['wall']:>9.2f}{r['failed']:>8}"
+        )
+
+
+def children_usage() -> tuple[float, float]:
+    """CPU seconds and the largest peak memory (MB) of this process's finished children."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime, r.ru_maxrss / 1024
+
+
+def baseline_in_processes(script: Path, args, posts: int, processes: int) -> dict:
+    """The bare loop in ``processes`` processes, each with its share of the posts and the same
+    concurrency as one archiver process: like for like with archiver over as many cores.
+    Wall time is the whole; CPU the sum; memory the largest process's."""
+    import time
+
+    shares = [
+        (posts * n // processes, posts * (n + 1) // processes) for n in range(processes)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(script),
+                    "--child",
+                    "baseline",
+                    "--home",
+                    tmp,
+                    "--posts",
+                    str(posts),
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--rewrite",
+                    args.rewrite,
+                    "--slice-start",
+                    str(start),
+                    "--slice-end",
+                    str(end),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=ENV,
+            )
+            for start, end in shares
+        ]
+        outputs = [child.communicate() for child in children]
+        wall = time.perf_counter() - t0
+    if any(child.returncode for child in children):
+        raise SystemExit("bare loop failed:\n" + "\n".join(err for _, err in outputs))
+    parts = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+    return {
+        "ok": sum(p["ok"] for p in parts),
+        "failed": sum(p["failed"] for p in parts),
+        "wall": wall,
+        "cpu": sum(p["cpu"] for p in parts),
+        "rss_mb": max(p["rss_mb"] for p in parts),
+        "processes": processes,
+    }
+
+
+def print_ratios(results: dict[str, dict], processes: int, unit: str) -> None:
+    """archiver against the bare loop with as many processes: throughput and CPU per item."""
+
+    def rate(r: dict) -> float:
+        return r["ok"] / r["wall"]
+
+    def cpu(r: dict) -> float:
+        return r["cpu"] / max(r["ok"], 1)
+
+    pairs = [("baseline", "archiver", 1)]
+    if f"archiver×{processes}" in results:
+        pairs.append((f"baseline×{processes}", f"archiver×{processes}", processes))
+    for base, ours, n in pairs:
+        b, a = results[base], results[ours]
+        print(
+            f"{n} process{'es' if n > 1 else ''}: archiver / bare loop throughput "
+            f"{rate(a) / rate(b):.2f}x (target >= 0.8x), CPU per {unit[:-1]} {cpu(a) / cpu(b):.2f}x "
+            f"(target <= 2x); non-alive outcomes {a['failed']}"
         )
