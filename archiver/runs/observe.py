@@ -24,6 +24,7 @@ from archiver.platforms.base import FetchRequest, PostData, PostRef, Purpose, Re
 from archiver.render.browser import Renderer
 from archiver.runs.groupsync import GroupSync
 from archiver.runs.links import followed_links
+from archiver.runs.offload import off_loop
 from archiver.runs.pictures import PICTURE_ROLE, Locate, draw_picture
 from archiver.runs.views import VIEW_ROLE, write_view
 from archiver.warc.fields import payload_digest
@@ -275,7 +276,8 @@ class Observer:
                 )
         if not exchanges:
             return
-        pairs = await asyncio.to_thread(self._write_exchanges, [e for _, e in exchanges])
+        size = sum(e.raw_length or 0 for _, e in exchanges)
+        pairs = await off_loop(size, self._write_exchanges, [e for _, e in exchanges])
         for (role, exchange), pair in zip(exchanges, pairs, strict=True):
             if pair is None:
                 continue
@@ -360,7 +362,8 @@ class Observer:
         if visit.picture_note:
             payload["picture"] = visit.picture_note
         concurrent = visit.main_record.record_id if visit.main_record else None
-        visit.metadata_record = await asyncio.to_thread(
+        visit.metadata_record = await off_loop(
+            0,
             self.writer.write_metadata,
             observation_urn(visit.ref, visit.started_at),
             payload,

@@ -8,7 +8,6 @@ or on raw JSON. A view that cannot be made costs nothing but itself: the look st
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from archiver.core.records import RecordRef
 from archiver.core.status import OutcomeKind
 from archiver.net.politeness import rewrite_url
 from archiver.platforms.base import Seen, Source, view_url
+from archiver.runs.offload import off_loop
 from archiver.warc.writer import WarcWriter
 
 if TYPE_CHECKING:
@@ -68,7 +68,8 @@ async def write_view(
     if html is None:
         return None, "the platform's own page is its view"
     body = html.encode("utf-8", "replace")
-    ref = await asyncio.to_thread(
+    ref = await off_loop(
+        len(body),
         writer.write_resource,
         view_url(visit.ref),
         body,
