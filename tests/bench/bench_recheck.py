@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import io
 import json
+import os
 import random
 import sys
 import time
@@ -26,10 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from tests.bench.common import (
-    print_ratios,
     baseline_in_processes,
     children_usage,
     machine,
+    print_ratios,
     print_table,
     run_child,
     simulator,

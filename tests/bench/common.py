@@ -87,9 +87,7 @@ def baseline_in_processes(script: Path, args, posts: int, processes: int) -> dic
     Wall time is the whole; CPU the sum; memory the largest process's."""
     import time
 
-    shares = [
-        (posts * n // processes, posts * (n + 1) // processes) for n in range(processes)
-    ]
+    shares = [(posts * n // processes, posts * (n + 1) // processes) for n in range(processes)]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         children = [
