@@ -217,3 +217,32 @@ def test_a_capture_child_killed_mid_run_loses_no_post(sim, settings):
         keys = set(session.exec(select(Post.post_key)).all())
     assert keys == {url.rsplit("/", 1)[1] for url in urls}
     store.close()
+
+
+def test_two_processes_meeting_the_same_new_post_store_it_once(sim, settings, pg_url):
+    # Two processes of a run can come upon the same new post at once (the tweet both their
+    # posts quote). On PostgreSQL both would find no row; the second must update the first's.
+    import threading
+
+    s = replace(settings, database_url=pg_url, processes=1)
+    url = _posts(sim, 1, first=7500)[0]
+    sim.latency = 0.05
+    stores = [Store(s), Store(s)]
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def take(store: Store) -> None:
+        barrier.wait()
+        reports.append(capture(s, store, [url]))
+
+    threads = [threading.Thread(target=take, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.captured_count for r in reports] == [1, 1]
+    with stores[0].session() as session:
+        assert session.exec(select(func.count()).select_from(Post)).one() == 1
+        assert session.exec(select(func.count()).select_from(Observation)).one() == 2
+    for store in stores:
+        store.close()

@@ -7,13 +7,14 @@ set here by hand: it is derived from its observations (`archiver.core.status`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, select, text
 
 from archiver.config import Settings
 from archiver.core.content import content_hash, is_edit, normalise_text
@@ -100,6 +101,13 @@ _POST_BY_REF = select(POSTS).where(
 
 
 _INSERT_POST = POSTS.insert().returning(POSTS.c.id)
+_NEW_POST_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _lock_key(platform: str, key: str) -> int:
+    """A post's advisory-lock key: 64 bits of a hash of its identity, as PostgreSQL's bigint."""
+    digest = hashlib.sha256(f"{platform}\0{key}".encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 _INSERT_OBSERVATION = OBSERVATIONS.insert().returning(OBSERVATIONS.c.id)
@@ -227,6 +235,17 @@ def record_visit(
         .mappings()
         .first()
     )
+    if row is None and connection.dialect.name == "postgresql":
+        # A post seen for the first time by two processes at once (the same quoted tweet, say):
+        # on PostgreSQL both would find no row and one INSERT would fail. The first takes this
+        # lock until it commits; the second then finds its row and updates it. (On SQLite the
+        # write transaction is IMMEDIATE: writers already take turns.)
+        connection.execute(_NEW_POST_LOCK, {"key": _lock_key(visit.ref.platform, visit.ref.key)})
+        row = (
+            connection.execute(_POST_BY_REF, {"platform": visit.ref.platform, "key": visit.ref.key})
+            .mappings()
+            .first()
+        )
     stored: dict[str, Any] = dict(row) if row is not None else {}
     if lease_owner is not None and stored.get("lease_owner") != lease_owner:
         raise LeaseLost(

@@ -43,6 +43,13 @@ def main() -> None:
     for size in (300, 1000) if quick else (1000, 10000, 100000):
         run("bench_capture.py", "--posts", str(size), "--no-wget")
     run("bench_store.py", "--posts", "100000" if quick else "1000000")
+    run(
+        "bench_scale.py",
+        "--posts",
+        "20000" if quick else "1000000",
+        "--due",
+        "2000" if quick else "100000",
+    )
     run("bench_parse.py", "--size", "200000" if quick else "1000000")
 
 
