@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from archiver import platforms
 from archiver.config import Settings
 from archiver.errors import InputError
+from archiver.net.fetcher import utcnow
 from archiver.runs.capture import CaptureItem, Capturer, CaptureReport, Progress
 from archiver.runs.children import Child, Parent
 from archiver.runs.session import new_writer, open_run
@@ -59,7 +60,7 @@ async def _capture_batches(
         for _ in range(workers):
             await batches.put(None)
 
-    writer = new_writer(settings, store, _clock, tag=name)
+    writer = new_writer(settings, store, utcnow, tag=name)
     async with open_run(settings, store, writer=writer, pictures=True, stamp=False) as observer:
         capturer = Capturer(
             settings, store, observer, lambda item: parent.send(("item", name, item)), run_id
@@ -75,12 +76,6 @@ async def _capture_batches(
     report = capturer.report
     report.items = []  # already sent one by one
     return report
-
-
-def _clock():
-    from archiver.net.fetcher import utcnow
-
-    return utcnow()
 
 
 def recognised(

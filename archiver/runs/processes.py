@@ -24,10 +24,10 @@ import asyncio
 import math
 import os
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from archiver.config import Settings
+from archiver.net.fetcher import utcnow
 from archiver.runs.children import Child, Parent
 from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport
 from archiver.runs.session import new_writer, open_run
@@ -82,7 +82,7 @@ async def _check_share(
     worker_id: str,
     put: Callable[[Any], None],
 ) -> RecheckReport:
-    writer = new_writer(settings, store, _clock, tag=worker_id)
+    writer = new_writer(settings, store, utcnow, tag=worker_id)
     async with open_run(settings, store, writer=writer, stamp=False) as observer:
         checker = Rechecker(
             settings,
@@ -96,7 +96,7 @@ async def _check_share(
         def claimed():
             while True:
                 ids = claim_from_run(
-                    store, tag, worker_id, _clock(), settings.worker_batch, settings.lease_seconds
+                    store, tag, worker_id, utcnow(), settings.worker_batch, settings.lease_seconds
                 )
                 if not ids:
                     return
@@ -106,12 +106,6 @@ async def _check_share(
     report = checker.report
     report.results = []  # already sent one by one
     return report
-
-
-def _clock() -> datetime:
-    from archiver.net.fetcher import utcnow
-
-    return utcnow()
 
 
 async def check_in_processes(
