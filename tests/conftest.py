@@ -183,71 +183,16 @@ def clock() -> FakeClock:
 # --- PostgreSQL: a private cluster for the tests (Debian's postgresql; .ci/run installs it) ---
 
 
-def _pg_bin() -> Path | None:
-    import glob
-
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
+def pg_server():
     """A PostgreSQL server on a loopback port, started for this test session."""
-    import os
-    import pwd
-    import shutil
-    import socket
-    import subprocess
+    from tests.postgres import PostgresUnavailable, private_postgres
 
-    bindir = _pg_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (make test installs it)")
-    import tempfile
-
-    # Not under pytest's own temporary directory: that one is private to root, and the
-    # server runs as the postgres user.
-    base = Path(tempfile.mkdtemp(prefix="archiver-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    runner: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("no postgres user to run the server as")
-        shutil.chown(base, "postgres")
-        shutil.chown(sock, "postgres")
-        runner = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(
-        [*runner, str(bindir / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *runner,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(base / "log"),
-            "-o",
-            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    subprocess.run(
-        [*runner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-        capture_output=True,
-    )
-    shutil.rmtree(base, ignore_errors=True)
+    try:
+        with private_postgres("fsync=off") as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

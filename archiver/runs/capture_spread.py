@@ -13,6 +13,7 @@ Each host's pace is shared by all of them (`net.pacing`).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 
@@ -21,35 +22,18 @@ from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import utcnow
 from archiver.runs.capture import CaptureItem, Capturer, CaptureReport, Progress
-from archiver.runs.children import Child, Parent
+from archiver.runs.children import Child, Parent, serve
 from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
 
 
 def child_main(parent: Parent) -> None:
     """A child of a capture run: captures the batches it is sent until the pipe closes."""
-
-    async def main() -> None:
-        orders = await parent.receive()
-        if orders is None:
-            return
-        settings, run_id, name = orders
-        store = Store(settings)
-        try:
-            parent.send(
-                ("done", name, await _capture_batches(settings, store, run_id, name, parent))
-            )
-        except Exception as exc:  # told to the parent as a line, never a traceback
-            parent.send(("failed", name, f"{type(exc).__name__}: {exc}"))
-            raise SystemExit(1) from None
-        finally:
-            store.close()
-
-    asyncio.run(main())
+    serve(parent, functools.partial(_capture_batches, parent=parent))
 
 
 async def _capture_batches(
-    settings: Settings, store: Store, run_id: int, name: str, parent: Parent
+    settings: Settings, store: Store, name: str, run_id: int, *, parent: Parent
 ) -> CaptureReport:
     batches: asyncio.Queue[list[str] | None] = asyncio.Queue()
     workers = 2  # two batches at once: no waiting for a batch's slowest post to start the next
@@ -168,7 +152,7 @@ async def capture_in_processes(
     try:
         for n in range(1, count + 1):
             child = await Child.start("capture", f"run-{run_id}.{n}")
-            child.send((settings, run_id, child.name))
+            child.send((settings, child.name, (run_id,)))
             owed[child.name] = Counter()
             children.append(child)
         await asyncio.gather(*(listen(child) for child in list(children)))

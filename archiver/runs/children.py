@@ -16,8 +16,11 @@ import os
 import pickle
 import struct
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+from archiver.store import Store
 
 _FRAME = struct.Struct(">I")
 # The package's parent directory: children import archiver from where the parent did.
@@ -102,6 +105,29 @@ class Parent:
                 lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer
             )
         return await _read(self._in)
+
+
+def serve(parent: Parent, work: Callable[..., Awaitable[Any]]) -> None:
+    """A child's life: its orders (the settings, its name, what ``work`` takes besides), then
+    ``await work(settings, store, name, *more)`` and its result sent back as ``("done", name,
+    result)``; a failure goes back as ``("failed", name, "Error: why")`` and exit code 1."""
+
+    async def main() -> None:
+        orders = await parent.receive()
+        if orders is None:
+            return
+        settings, name, more = orders
+        store = Store(settings)
+        try:
+            result = await work(settings, store, name, *more)
+            parent.send(("done", name, result))
+        except Exception as exc:  # told to the parent as a line, never a traceback
+            parent.send(("failed", name, f"{type(exc).__name__}: {exc}"))
+            raise SystemExit(1) from None
+        finally:
+            store.close()
+
+    asyncio.run(main())
 
 
 def _main() -> None:

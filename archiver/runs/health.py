@@ -120,6 +120,14 @@ def degraded_platforms(health: dict[str, dict[str, object]]) -> dict[str, str]:
     }
 
 
+def merge_health(into: dict[str, dict[str, object]], part: dict[str, dict[str, object]]) -> None:
+    """Add one batch's or one process's platform health to a run's: degraded if any found so."""
+    for name, health in part.items():
+        known = into.get(name)
+        if known is None or known.get("status") != "degraded":
+            into[name] = health
+
+
 def controls_for(settings: Settings) -> dict[str, list[Control]]:
     """The configured controls, by platform. A URL that names no post is refused, naming
     the setting (a typo there would quietly degrade, or quietly not check, a platform)."""

@@ -21,6 +21,7 @@ Children are fresh interpreters speaking to the parent over pipes (`runs.childre
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import os
 from collections.abc import Callable
@@ -28,7 +29,8 @@ from typing import Any
 
 from archiver.config import Settings
 from archiver.net.fetcher import utcnow
-from archiver.runs.children import Child, Parent
+from archiver.runs.children import Child, Parent, serve
+from archiver.runs.health import merge_health
 from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport
 from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
@@ -53,33 +55,18 @@ def process_count(settings: Settings, posts: int) -> int:
 
 
 def child_main(parent: Parent) -> None:
-    """A child of a recheck run: its orders are the run's settings, id and tag and its own name;
-    it tells the parent each check it makes, then its report."""
-
-    async def main() -> None:
-        orders = await parent.receive()
-        if orders is None:
-            return
-        settings, run_id, tag, worker_id = orders
-        store = Store(settings)
-        try:
-            report = await _check_share(settings, store, run_id, tag, worker_id, parent.send)
-            parent.send(("done", worker_id, report))
-        except Exception as exc:  # told to the parent as a line, never a traceback
-            parent.send(("failed", worker_id, f"{type(exc).__name__}: {exc}"))
-            raise SystemExit(1) from None
-        finally:
-            store.close()
-
-    asyncio.run(main())
+    """A child of a recheck run: checks the run's posts, telling the parent each check, then
+    sends its report."""
+    serve(parent, functools.partial(_check_share, put=parent.send))
 
 
 async def _check_share(
     settings: Settings,
     store: Store,
+    worker_id: str,
     run_id: int,
     tag: str,
-    worker_id: str,
+    *,
     put: Callable[[Any], None],
 ) -> RecheckReport:
     writer = new_writer(settings, store, utcnow, tag=worker_id)
@@ -123,7 +110,7 @@ async def check_in_processes(
     try:
         for n in range(1, count + 1):
             child = await Child.start("recheck", f"{tag}.{n}")
-            child.send((settings, run_id, tag, child.name))
+            child.send((settings, child.name, (run_id, tag)))
             child.close_input()
             children.append(child)
         await asyncio.gather(
@@ -168,10 +155,7 @@ async def _listen(
 def _merge(report: RecheckReport, part: RecheckReport) -> None:
     report.transitions += part.transitions
     report.context += part.context
-    for name, health in part.platform_health.items():
-        known = report.platform_health.get(name)
-        if known is None or known.get("status") != "degraded":
-            report.platform_health[name] = health
+    merge_health(report.platform_health, part.platform_health)
 
 
 async def finish_leftovers(

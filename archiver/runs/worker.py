@@ -24,7 +24,7 @@ from archiver.config import Settings
 from archiver.errors import InputError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.runs.custody import log, repair_and_log
-from archiver.runs.health import degraded_platforms
+from archiver.runs.health import degraded_platforms, merge_health
 from archiver.runs.recheck import (
     CheckResult,
     Rechecker,
@@ -84,10 +84,7 @@ class WorkerReport:
     def add_batch(self, batch: RecheckReport) -> None:
         self.results.extend(batch.results)
         self.transitions.extend(batch.transitions)
-        for name, health in batch.platform_health.items():
-            known = self.platform_health.get(name)
-            if known is None or known.get("status") != "degraded":
-                self.platform_health[name] = health
+        merge_health(self.platform_health, batch.platform_health)
 
 
 async def run_worker(

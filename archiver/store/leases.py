@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import Select, or_, update
 from sqlmodel import col, select
 
 from archiver.store.db import Store
@@ -61,12 +61,23 @@ def claim_from_run(
     candidates = (
         select(Post.id).where(col(Post.lease_owner) == tag).order_by(col(Post.id)).limit(limit)
     )
+    return take(store, candidates, worker_id, now, lease_seconds)
+
+
+def take(store: Store, candidates: Select, owner: str, now: datetime, seconds: float) -> list[int]:
+    """Lease to ``owner`` the posts ``candidates`` selects (their ids); a `worker` claim and a
+    run's process taking its share both come here.
+
+    On PostgreSQL the candidates are picked with ``SELECT … FOR UPDATE SKIP LOCKED``, so two
+    takers never get the same post and neither waits for the other; on SQLite the take runs
+    in an IMMEDIATE transaction, which serialises them.
+    """
     if not store.is_sqlite:
         candidates = candidates.with_for_update(skip_locked=True)
     statement = (
         update(Post)
         .where(col(Post.id).in_(candidates))
-        .values(lease_owner=worker_id, lease_until=now + timedelta(seconds=lease_seconds))
+        .values(lease_owner=owner, lease_until=now + timedelta(seconds=seconds))
         .returning(col(Post.id))
     )
     with store.session(write=True) as session:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from archiver.store.db import Store
+from archiver.store.leases import take
 from archiver.store.models import Post, Run
 
 
@@ -39,12 +40,7 @@ def due_count(store: Store, now: datetime) -> int:
 def claim(
     store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float
 ) -> list[int]:
-    """Lease up to ``limit`` due posts that no live lease holds; their ids.
-
-    On PostgreSQL the candidates are picked with ``SELECT … FOR UPDATE SKIP LOCKED``, so two
-    workers never claim the same post and neither waits for the other; on SQLite the claim
-    runs in an IMMEDIATE transaction, which serialises claims.
-    """
+    """Lease up to ``limit`` due posts that no live lease holds; their ids (see `leases.take`)."""
     free = or_(col(Post.lease_until).is_(None), col(Post.lease_until) < now)
     candidates = (
         select(Post.id)
@@ -52,18 +48,7 @@ def claim(
         .order_by(col(Post.next_check_at))
         .limit(limit)
     )
-    if not store.is_sqlite:
-        candidates = candidates.with_for_update(skip_locked=True)
-    statement = (
-        update(Post)
-        .where(col(Post.id).in_(candidates))
-        .values(lease_owner=worker_id, lease_until=now + timedelta(seconds=lease_seconds))
-        .returning(col(Post.id))
-    )
-    with store.session(write=True) as session:
-        ids = [row[0] for row in session.execute(statement)]
-        session.commit()
-    return sorted(ids)
+    return take(store, candidates, worker_id, now, lease_seconds)
 
 
 def post_statuses(store: Store, post_ids: list[int]) -> dict[int, str]:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from tests.bench.common import (
     baseline_in_processes,
+    bench_settings,
     children_usage,
     machine,
     print_ratios,
@@ -41,26 +42,11 @@ from tests.bench.simserver import post_urls
 
 
 def run_archiver(args) -> dict:
-    from archiver.config import Settings, parse_rewrites
     from archiver.runs.capture import capture
     from archiver.store import Store
 
     home, n = Path(args.home) / "a", args.posts
-    settings = Settings(
-        home=home,
-        url_rewrite=parse_rewrites(args.rewrite),
-        politeness_delay=0.0,
-        # Like for like with the bare loop: no timestamp authority, no browser drawing pictures
-        # (Settings built here do not read ARCHIVER_TSA_URLS or ARCHIVER_CHROMIUM).
-        tsa_urls=(),
-        chromium="none",
-        # Concurrency 8 in each process, as in the bare loop's; the per-host bound (shared by
-        # the processes) does not hold them back.
-        concurrency=args.concurrency,
-        per_host_concurrency=args.concurrency * args.processes,
-        processes=args.processes,
-        posts_per_process=1,
-    )
+    settings = bench_settings(home, args)
     store = Store(settings)
     cpu0, _ = usage()
     t0 = time.perf_counter()

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from tests.bench.common import (
     baseline_in_processes,
+    bench_settings,
     children_usage,
     machine,
     print_ratios,
@@ -41,9 +42,17 @@ NOW = datetime.now(UTC)
 
 
 def seed_store(
-    store, n: int, due_fraction: float = 1.0, batch: int = 20_000, with_observations: bool = True
+    store,
+    n: int,
+    due_fraction: float = 1.0,
+    batch: int = 20_000,
+    with_observations: bool = True,
+    due_first: int | None = None,
 ) -> None:
-    """Insert ``n`` captured tweets, as capture leaves them, with Core inserts in batches."""
+    """Insert ``n`` captured tweets, as capture leaves them, with Core inserts in batches.
+
+    With ``due_first``, the first that many are simulator tweets due now, each with its capture
+    observation, and the others bare rows due some day in the coming month (the scale run)."""
     from sqlalchemy import insert
 
     from archiver.platforms.base import Media, PostData
@@ -51,12 +60,13 @@ def seed_store(
     from archiver.testing.simulator.handler import MEDIA_BASE
 
     rng = random.Random(7)
-    sims = bench_posts(n) if with_observations else None
+    real = n if due_first is None else due_first  # how many are the simulator's tweets
+    sims = bench_posts(real) if with_observations else None
     with store.engine.begin() as conn:
         for start in range(0, n, batch):
             rows, obs = [], []
             for i in range(start, min(start + batch, n)):
-                if sims is not None:
+                if sims is not None and i < real:
                     p = sims[i]
                     key, handle, text = p.key, p.handle, p.current_text
                     chash = PostData(
@@ -64,7 +74,13 @@ def seed_store(
                     ).content_hash()
                 else:
                     key, handle, text, chash = str(10**18 + i), f"u{i % 1000}", "t", "x" * 64
-                due = rng.random() < due_fraction
+                due = i < due_first if due_first is not None else rng.random() < due_fraction
+                if due:
+                    next_at = NOW - timedelta(minutes=1)
+                elif due_first is not None:
+                    next_at = NOW + timedelta(days=1 + rng.random() * 29)
+                else:
+                    next_at = NOW + timedelta(days=rng.randint(1, 30))
                 rows.append(
                     dict(
                         id=i + 1,
@@ -81,12 +97,10 @@ def seed_store(
                         first_captured_at=NOW - timedelta(days=2),
                         last_captured_at=NOW - timedelta(days=2),
                         last_seen_alive_at=NOW - timedelta(days=2),
-                        next_check_at=NOW - timedelta(minutes=1)
-                        if due
-                        else NOW + timedelta(days=rng.randint(1, 30)),
+                        next_check_at=next_at,
                     )
                 )
-                if with_observations:
+                if sims is not None and i < real:
                     obs.append(
                         dict(
                             post_id=i + 1,
@@ -104,25 +118,10 @@ def seed_store(
 
 
 def run_archiver(args) -> dict:
-    from archiver.config import Settings, parse_rewrites
     from archiver.runs.recheck import recheck
     from archiver.store import Store
 
-    settings = Settings(
-        home=Path(args.home) / "a",
-        url_rewrite=parse_rewrites(args.rewrite),
-        politeness_delay=0.0,
-        # Like for like with the bare loop: no timestamp authority, no browser drawing pictures
-        # (Settings built here do not read ARCHIVER_TSA_URLS or ARCHIVER_CHROMIUM).
-        tsa_urls=(),
-        chromium="none",
-        # Concurrency 8 in each process, as in the bare loop's; the per-host bound (shared by
-        # the processes) does not hold them back.
-        concurrency=args.concurrency,
-        per_host_concurrency=args.concurrency * args.processes,
-        processes=args.processes,
-        posts_per_process=1,
-    )
+    settings = bench_settings(Path(args.home) / "a", args)
     store = Store(settings)
     seed_store(store, args.posts)
     cpu0, _ = usage()

@@ -16,128 +16,24 @@ same workload is shared by that many ``archiver worker --once`` processes instea
 from __future__ import annotations
 
 import argparse
-import os
-import pwd
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
+from tests.bench.bench_recheck import seed_store
 from tests.bench.common import ENV, machine, simulator
-from tests.bench.simserver import bench_posts
-
-NOW = datetime.now(UTC)
+from tests.postgres import private_postgres
 
 
-@contextmanager
-def postgres():
-    """A PostgreSQL server for the run; yields its SQLAlchemy URL."""
-    import glob
-
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        raise SystemExit("PostgreSQL is not installed (make postgres installs it)")
-    bindir = Path(found[-1]).parent
-    base = Path(tempfile.mkdtemp(prefix="archiver-scale-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    runner: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        pwd.getpwnam("postgres")
-        shutil.chown(base, "postgres")
-        shutil.chown(sock, "postgres")
-        runner = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(
-        [*runner, str(bindir / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c max_connections=200"
-    subprocess.run(
-        [*runner, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log")]
-        + ["-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*runner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def seed(store, posts: int, due: int, batch: int = 20_000) -> None:
+def seed(store, posts: int, due: int) -> None:
     """``posts`` post rows; the first ``due`` are simulator tweets due now, with their capture
     observation; the rest are due some day in the coming month."""
-    from sqlalchemy import insert
-
-    from archiver.platforms.base import Media, PostData
-    from archiver.store import Observation, Post
-    from archiver.testing.simulator.handler import MEDIA_BASE
-
-    rng = random.Random(18)
-    sims = bench_posts(due)
-    with store.engine.begin() as conn:
-        for start in range(0, posts, batch):
-            rows, obs = [], []
-            for i in range(start, min(start + batch, posts)):
-                if i < due:
-                    p = sims[i]
-                    key, handle, text = p.key, p.handle, p.current_text
-                    chash = PostData(
-                        text=text, media=[Media(f"{MEDIA_BASE}/media/{p.photos[0]}", "photo")]
-                    ).content_hash()
-                    when = NOW - timedelta(minutes=1)
-                    obs.append(
-                        dict(
-                            post_id=i + 1,
-                            observed_at=NOW - timedelta(days=2),
-                            trigger="capture",
-                            outcome="alive",
-                            evidence_json="{}",
-                            statuses_json="{}",
-                            content_hash=chash,
-                        )
-                    )
-                else:
-                    key, handle, text, chash = str(10**18 + i), f"u{i % 1000}", "t", "x" * 64
-                    when = NOW + timedelta(days=1 + rng.random() * 29)
-                rows.append(
-                    dict(
-                        id=i + 1,
-                        platform="twitter",
-                        post_key=key,
-                        url=f"https://x.com/{handle}/status/{key}",
-                        source_url="",
-                        author=handle,
-                        text=text,
-                        media_json="[]",
-                        content_hash=chash,
-                        checks_done=0,
-                        status="alive",
-                        first_captured_at=NOW - timedelta(days=2),
-                        last_captured_at=NOW - timedelta(days=2),
-                        last_seen_alive_at=NOW - timedelta(days=2),
-                        next_check_at=when,
-                    )
-                )
-            conn.execute(insert(Post), rows)
-            if obs:
-                conn.execute(insert(Observation), obs)
+    seed_store(store, posts, due_first=due)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
 
@@ -169,7 +65,11 @@ def main() -> None:
     from archiver.config import Settings
     from archiver.store import Observation, Store
 
-    with postgres() as url, simulator(args.due, args.latency) as rewrite:
+    with (
+        private_postgres("max_connections=200") as server,
+        simulator(args.due, args.latency) as rewrite,
+    ):
+        url = f"{server}/postgres"
         home = Path(tempfile.mkdtemp(prefix="archiver-scale-"))
         store = Store(Settings(home=home, database_url=url))
         t0 = time.perf_counter()

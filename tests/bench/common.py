@@ -75,6 +75,27 @@ def print_table(title: str, unit: str, results: dict[str, dict]) -> None:
         )
 
 
+def bench_settings(home: Path, args):
+    """archiver's settings in a benchmark: like for like with the bare loop."""
+    from archiver.config import Settings, parse_rewrites
+
+    return Settings(
+        home=home,
+        url_rewrite=parse_rewrites(args.rewrite),
+        politeness_delay=0.0,
+        # No timestamp authority, no browser drawing pictures (Settings built here do not read
+        # ARCHIVER_TSA_URLS or ARCHIVER_CHROMIUM).
+        tsa_urls=(),
+        chromium="none",
+        # Concurrency 8 in each process, as in the bare loop's; the per-host bound (shared by
+        # the processes) does not hold them back.
+        concurrency=args.concurrency,
+        per_host_concurrency=args.concurrency * args.processes,
+        processes=args.processes,
+        posts_per_process=1,
+    )
+
+
 def children_usage() -> tuple[float, float]:
     """CPU seconds and the largest peak memory (MB) of this process's finished children."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
