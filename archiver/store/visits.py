@@ -236,7 +236,7 @@ def record_visit(
         .first()
     )
     if row is None and connection.dialect.name == "postgresql":
-        # A post seen for the first time by two processes at once (the same quoted tweet, say):
+        # A post seen for the first time by two processes at once (the same quoted post, say):
         # on PostgreSQL both would find no row and one INSERT would fail. The first takes this
         # lock until it commits; the second then finds its row and updates it. (On SQLite the
         # write transaction is IMMEDIATE: writers already take turns.)
