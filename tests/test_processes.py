@@ -92,7 +92,46 @@ def test_a_platform_one_process_finds_degraded_is_held_for_the_whole_run(sim, se
     assert report.transitions == []
     with store.session() as session:
         statuses = set(session.exec(select(Post.status)).all())
+        observations = session.exec(
+            select(Observation).where(Observation.run_id == report.run_id)
+        ).all()
     assert "vanished" not in {str(getattr(x, "value", x)) for x in statuses}
+    assert len(observations) == 12 and all(o.held for o in observations)
+    store.close()
+
+
+def test_answers_one_process_stored_before_another_found_the_platform_degraded_are_held(
+    sim, settings
+):
+    # A child's guards count its own answers only: what the others stored from a platform it
+    # found degraded must be held by the parent, afterwards, for the whole run.
+    from archiver.runs.processes import hold_degraded
+
+    s = replace(
+        settings,
+        processes=1,
+        controls=(),
+        mass_gone_min=1000,
+        confirmations=1,
+        confirm_interval=0,
+    )
+    store = Store(s)
+    urls = _posts(sim, 6, first=7600)
+    assert capture(s, store, urls).captured_count == 6
+    sim.set_switch("tweets_tombstoned")
+    report = recheck(s, store, check_all=True)  # as one process saw it: six posts gone
+    assert len(report.transitions) == 6 and not report.degraded
+    report.platform_health["twitter"] = {"status": "degraded", "reason": "as another process saw"}
+    hold_degraded(s, store, report, report.run_id)
+    assert report.transitions == []
+    assert "vanished" not in {r.status for r in report.results}
+    with store.session() as session:
+        observations = session.exec(
+            select(Observation).where(Observation.run_id == report.run_id)
+        ).all()
+        statuses = {str(getattr(x, "value", x)) for x in session.exec(select(Post.status))}
+    assert len(observations) == 6 and all(o.held for o in observations)
+    assert "vanished" not in statuses
     store.close()
 
 

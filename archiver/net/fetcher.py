@@ -198,8 +198,7 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         if self._client is not None:
             await self._client.aclose()
-        if isinstance(self.gate, SharedHostGate):
-            self.gate.close()
+        self.gate.close()
 
     def _guarded_transport(self) -> httpx.AsyncHTTPTransport:
         return guarded_transport(self.settings, self._policy)

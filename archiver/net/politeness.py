@@ -50,6 +50,9 @@ class HostGate:
         until = self._monotonic() + seconds
         self._blocked_until[host] = max(self._blocked_until.get(host, 0.0), until)
 
+    def close(self) -> None:
+        """Nothing to give back (`SharedHostGate` closes its files here)."""
+
 
 def rewrite_url(url: str, rewrites: tuple[tuple[str, str], ...]) -> str:
     """Apply ``ARCHIVER_URL_REWRITE``: the longest matching FROM prefix is replaced by TO."""

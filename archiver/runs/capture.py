@@ -21,6 +21,7 @@ from archiver.errors import ArchiverError, InputError, StoreError, WarcError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.net.politeness import rewrite_url
 from archiver.platforms.base import PostRef, Purpose
+from archiver.runs.children import most_processes, processes_for
 from archiver.runs.context import ContextCapture, ContextFollower
 from archiver.runs.custody import log, repair_and_log
 from archiver.runs.observe import Observer, Visit
@@ -101,6 +102,23 @@ class CaptureReport:
         return [i for i in self.items if i.ok]
 
 
+def unique_posts(
+    inputs: Iterable[str], rejected: Callable[[CaptureItem], None]
+) -> Iterator[tuple[str, PostRef]]:
+    """Each input that names a post, with the post, the first time the post is named (the same
+    post named twice is captured once); ``rejected`` is told of each input that names none."""
+    seen: set[str] = set()
+    for text in inputs:
+        try:
+            ref = platforms.recognise(text)
+        except InputError as exc:
+            rejected(CaptureItem(text, False, str(exc)))
+            continue
+        if ref.ref not in seen:
+            seen.add(ref.ref)
+            yield text, ref
+
+
 class Capturer:
     """Captures posts with one observer and stores each as soon as it is done."""
 
@@ -148,22 +166,13 @@ class Capturer:
         await run_windowed(self._jobs(inputs), self.settings.concurrency * 4)
 
     def _jobs(self, inputs: Iterable[str]) -> Iterator[Awaitable[Visit | None]]:
-        seen: set[str] = set()
-        for text in inputs:
-            try:
-                ref = platforms.recognise(text)
-            except InputError as exc:
-                self._done(CaptureItem(text, False, str(exc)))
-                continue
-            if ref.ref in seen:
-                continue  # the same post named twice: captured once
+        for text, ref in unique_posts(inputs, self._done):
             problem = self.observer.fetcher.check_target(
                 rewrite_url(ref.url, self.settings.url_rewrite)
             )
             if problem:
                 self._done(CaptureItem(text, False, f"refused {ref.url}: {problem}", ref=ref.ref))
                 continue
-            seen.add(ref.ref)
             yield self._capture_one(text, ref)
 
     async def capture_page(self, page_url: str) -> list[str]:
@@ -261,14 +270,12 @@ async def capture_async(
     run_id = await asyncio.to_thread(start_run, store, "capture", clock())
     pages = list(pages)
     urls = iter(urls)
-    processes = 1
-    if transport is None and clock is utcnow and not pages:
-        # Enough posts to be worth more processes (issue 18)? Read that many ahead to know.
-        from archiver.runs.processes import most_processes, process_count
-
-        ahead = list(islice(urls, most_processes(settings) * settings.posts_per_process))
-        processes = process_count(settings, len(ahead))
-        urls = chain(ahead, urls)
+    # The posts of a page are known only once it is read: a run with pages stays here.
+    own_network = transport is None and clock is utcnow and not pages
+    # Enough posts to be worth more processes (issue 18)? Read that many ahead to know.
+    ahead = list(islice(urls, most_processes(settings) * settings.posts_per_process))
+    processes = processes_for(settings, len(ahead), own_network)
+    urls = chain(ahead, urls)
     if processes > 1:
         report = await _capture_in_processes(settings, store, urls, run_id, processes, progress)
     else:

@@ -17,11 +17,15 @@ import functools
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 
-from archiver import platforms
 from archiver.config import Settings
-from archiver.errors import InputError
 from archiver.net.fetcher import utcnow
-from archiver.runs.capture import CaptureItem, Capturer, CaptureReport, Progress
+from archiver.runs.capture import (
+    CaptureItem,
+    Capturer,
+    CaptureReport,
+    Progress,
+    unique_posts,
+)
 from archiver.runs.children import Child, Parent, serve
 from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
@@ -66,19 +70,13 @@ def recognised(
     inputs: Iterable[str], report: CaptureReport, progress: Progress | None
 ) -> Iterator[str]:
     """The inputs worth sending to a child: each post once; what names none is reported here."""
-    seen: set[str] = set()
-    for text in inputs:
-        try:
-            ref = platforms.recognise(text)
-        except InputError as exc:
-            item = CaptureItem(text, False, str(exc))
-            report.add(item)
-            if progress:
-                progress(item)
-            continue
-        if ref.ref not in seen:
-            seen.add(ref.ref)
-            yield text
+
+    def rejected(item: CaptureItem) -> None:
+        report.add(item)
+        if progress:
+            progress(item)
+
+    return (text for text, _ in unique_posts(inputs, rejected))
 
 
 async def capture_in_processes(
@@ -123,10 +121,8 @@ async def capture_in_processes(
                 other.close_input()
 
     async def listen(child: Child) -> None:
-        done = False
         feed(child)
-        while (message := await child.receive()) is not None:
-            kind, _, body = message
+        async for kind, body in child.messages():
             if kind == "item":
                 if body.context_of is None and owed[child.name][body.input] > 0:
                     owed[child.name][body.input] -= 1
@@ -137,12 +133,8 @@ async def capture_in_processes(
             elif kind == "done":
                 report.transitions += body.transitions
                 report.notes += [n for n in body.notes if n not in report.notes]
-                done = True
-            else:
-                failures.append(f"{child.name}: {body}")
-        code = await child.wait()
-        if not done and not any(f.startswith(f"{child.name}:") for f in failures):
-            failures.append(f"{child.name} exited with code {code}")
+        if child.failure:
+            failures.append(child.failure)
         # What it had not answered for goes to the others (or, if none is left, to the parent).
         queue.extendleft(reversed(list(owed.pop(child.name, Counter()).elements())))
         children.remove(child)

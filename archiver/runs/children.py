@@ -12,19 +12,37 @@ discarded: what went wrong reaches the parent as a message, never as a traceback
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import pickle
 import struct
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from archiver.config import Settings
 from archiver.store import Store
 
 _FRAME = struct.Struct(">I")
 # The package's parent directory: children import archiver from where the parent did.
 _ROOT = str(Path(__file__).resolve().parent.parent.parent)
+
+
+def most_processes(settings: Settings) -> int:
+    """``ARCHIVER_PROCESSES``, 0 meaning one per core."""
+    return settings.processes or os.cpu_count() or 1
+
+
+def processes_for(settings: Settings, posts: int, own_network: bool = True) -> int:
+    """How many processes a run of ``posts`` posts uses: one per ``ARCHIVER_POSTS_PER_PROCESS``
+    posts, up to ``ARCHIVER_PROCESSES`` (starting one costs about a second). A run given a
+    test's transport or clock (``own_network`` false) stays in this process: a child could
+    not share them."""
+    if not own_network:
+        return 1
+    wanted = most_processes(settings)
+    return max(1, min(wanted, math.ceil(posts / max(settings.posts_per_process, 1))))
 
 
 class Child:
@@ -33,6 +51,9 @@ class Child:
     def __init__(self, name: str, process: asyncio.subprocess.Process):
         self.name = name
         self.process = process
+        # Why it ended without its report ("run-7.2: OSError: …", "run-7.2 exited with code
+        # -9"); empty while it runs and once it has sent its report.
+        self.failure = ""
 
     @classmethod
     async def start(cls, kind: str, name: str) -> Child:
@@ -61,12 +82,20 @@ class Child:
         if not self.process.stdin.is_closing():
             self.process.stdin.close()
 
-    async def receive(self) -> Any | None:
-        """The child's next message; None once it has closed its end (it exited)."""
-        return await _read(self.process.stdout)
-
-    async def wait(self) -> int:
-        return await self.process.wait()
+    async def messages(self) -> AsyncIterator[tuple[str, Any]]:
+        """The child's news as ``(kind, body)`` until it exits, its report (``"done"``) last.
+        A child that ends without one has its `failure` set when this ends."""
+        done = False
+        while (message := await _read(self.process.stdout)) is not None:
+            kind, _, body = message
+            if kind == "failed":
+                self.failure = f"{self.name}: {body}"
+                continue
+            done = done or kind == "done"
+            yield kind, body
+        code = await self.process.wait()
+        if not done and not self.failure:
+            self.failure = f"{self.name} exited with code {code}"
 
     async def stop(self) -> None:
         if self.process.returncode is None:

@@ -148,7 +148,7 @@ class Observer:
                     control=control,
                     held=held,
                 )
-                await self._write_metadata(visit)
+                self._write_metadata(visit)
                 return visit
         requests = platforms.plan(ref, purpose, self.settings.options)
         responses = await self._fetch_all(requests, written, attempts, grants)
@@ -200,7 +200,7 @@ class Observer:
                 )
                 if picture is not None:
                     written.append(WrittenRecord(PICTURE_ROLE, None, picture))
-        await self._write_metadata(visit)
+        self._write_metadata(visit)
         return visit
 
     async def _resolve(
@@ -328,7 +328,7 @@ class Observer:
                 )
         return pairs
 
-    async def _write_metadata(self, visit: Visit) -> None:
+    def _write_metadata(self, visit: Visit) -> None:
         payload: dict[str, object] = {
             "post": {
                 "platform": visit.ref.platform,
@@ -362,9 +362,8 @@ class Observer:
         if visit.picture_note:
             payload["picture"] = visit.picture_note
         concurrent = visit.main_record.record_id if visit.main_record else None
-        visit.metadata_record = await off_loop(
-            0,
-            self.writer.write_metadata,
+        # A few kilobytes: written here, on the loop's thread (see `offload`).
+        visit.metadata_record = self.writer.write_metadata(
             observation_urn(visit.ref, visit.started_at),
             payload,
             visit.started_at,

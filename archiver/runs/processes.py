@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import math
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -31,27 +29,14 @@ from archiver.config import Settings
 from archiver.net.fetcher import utcnow
 from archiver.runs.children import Child, Parent, serve
 from archiver.runs.health import merge_health
-from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport
+from archiver.runs.recheck import CheckResult, Rechecker, RecheckReport, refresh_statuses
 from archiver.runs.session import new_writer, open_run
 from archiver.store import Store
 from archiver.store.db import store_errors
 from archiver.store.leases import claim_from_run, left_in_run, return_to_run
-from archiver.store.runs import post_statuses
 from archiver.store.states import hold_run
 
 Progress = Callable[[CheckResult], None]
-
-
-def most_processes(settings: Settings) -> int:
-    """``ARCHIVER_PROCESSES``, 0 meaning one per core."""
-    return settings.processes or os.cpu_count() or 1
-
-
-def process_count(settings: Settings, posts: int) -> int:
-    """How many processes a run of ``posts`` posts uses: one per ``ARCHIVER_POSTS_PER_PROCESS``
-    posts, up to ``ARCHIVER_PROCESSES`` (0: one per core). Starting one costs about a second."""
-    wanted = most_processes(settings)
-    return max(1, min(wanted, math.ceil(posts / max(settings.posts_per_process, 1))))
 
 
 def child_main(parent: Parent) -> None:
@@ -131,24 +116,17 @@ async def _listen(
     failures: list[str],
     progress: Progress | None,
 ) -> None:
-    """Read one child's messages until it exits; if it died without a report, its posts go
+    """Gather one child's checks and report; if it ended without its report, its posts go
     back to the run."""
-    done = False
-    while (message := await child.receive()) is not None:
-        kind = message[0]
+    async for kind, body in child.messages():
         if kind == "check":
-            report.results.append(message[2])
+            report.results.append(body)
             if progress:
-                progress(message[2])
+                progress(body)
         elif kind == "done":
-            _merge(report, message[2])
-            done = True
-        else:
-            failures.append(f"{child.name}: {message[2]}")
-    code = await child.wait()
-    if not done:
-        if not any(f.startswith(f"{child.name}:") for f in failures):
-            failures.append(f"{child.name} exited with code {code}")
+            _merge(report, body)
+    if child.failure:
+        failures.append(child.failure)
         await asyncio.to_thread(return_to_run, store, tag, child.name)
 
 
@@ -191,7 +169,4 @@ def hold_degraded(settings: Settings, store: Store, report: RecheckReport, run_i
     if not held:
         return
     report.transitions = [t for t in report.transitions if t.post_id not in held]
-    statuses = post_statuses(store, sorted(held))
-    for result in report.results:
-        if result.post_id in statuses:
-            result.status = statuses[result.post_id]
+    refresh_statuses(store, report.results, held)

@@ -22,6 +22,7 @@ from archiver.errors import ArchiverError, LeaseLost, StoreError, WarcError
 from archiver.net.fetcher import Transport, utcnow
 from archiver.net.webhook import post_events
 from archiver.platforms.base import Purpose
+from archiver.runs.children import processes_for
 from archiver.runs.context import ContextCapture, ContextFollower
 from archiver.runs.custody import log, repair_and_log
 from archiver.runs.health import HealthMonitor, degraded_platforms
@@ -143,11 +144,7 @@ class Rechecker:
         self.report.platform_health = self.monitor.as_json()
 
     def _refresh_statuses(self) -> None:
-        """Posts whose answers were held after the fact: their results give their state as it is."""
-        statuses = post_statuses(self.store, sorted(self._held_posts))
-        for result in self.report.results:
-            if result.post_id in statuses:
-                result.status = statuses[result.post_id]
+        refresh_statuses(self.store, self.report.results, self._held_posts)
 
     async def _check(self, post_id: int) -> None:
         async with self._limit:
@@ -221,6 +218,14 @@ class Rechecker:
         return None if transition is not None and transition.post_id in posts else transition
 
 
+def refresh_statuses(store: Store, results: list[CheckResult], held: set[int]) -> None:
+    """Posts whose answers were held after the fact: their results give their state as it is."""
+    statuses = post_statuses(store, sorted(held))
+    for result in results:
+        if result.post_id in statuses:
+            result.status = statuses[result.post_id]
+
+
 def _changed(visit: Visit, known: KnownContent | None) -> bool:
     data = visit.data
     return (
@@ -270,11 +275,9 @@ async def recheck_async(
         if post_ids is None:
             post_ids = all_post_ids(store) if check_all else due_post_ids(store, now)
         run_id = start_run(store, "recheck", now)
-        # Imported here: the processes module builds on this one (its children are Recheckers).
-        from archiver.runs.processes import process_count
-
-        shared = transport is None and clock is utcnow  # a test's transport or clock: in-process
-        processes = process_count(settings, len(post_ids)) if shared else 1
+        processes = processes_for(
+            settings, len(post_ids), own_network=transport is None and clock is utcnow
+        )
         if processes > 1:
             report = await _recheck_in_processes(
                 settings, store, post_ids, run_id, processes, now, progress, on_start

@@ -28,7 +28,8 @@ def run_tag(run_id: int) -> str:
     return f"run-{run_id}"
 
 
-def _free(now: datetime):
+def free(now: datetime):
+    """Posts no live lease holds: never leased, released, or expired."""
     return or_(col(Post.lease_until).is_(None), col(Post.lease_until) < now)
 
 
@@ -44,7 +45,7 @@ def lease_to_run(
             chunk = list(post_ids[start : start + _CHUNK])
             statement = (
                 update(Post)
-                .where(col(Post.id).in_(chunk), _free(now))
+                .where(col(Post.id).in_(chunk), free(now))
                 .values(lease_owner=tag, lease_until=until)
                 .returning(col(Post.id))
             )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from archiver.store.db import Store
-from archiver.store.leases import take
+from archiver.store.leases import free, take
 from archiver.store.models import Post, Run
 
 
@@ -41,10 +41,9 @@ def claim(
     store: Store, worker_id: str, now: datetime, limit: int, lease_seconds: float
 ) -> list[int]:
     """Lease up to ``limit`` due posts that no live lease holds; their ids (see `leases.take`)."""
-    free = or_(col(Post.lease_until).is_(None), col(Post.lease_until) < now)
     candidates = (
         select(Post.id)
-        .where(col(Post.next_check_at) <= now, free)
+        .where(col(Post.next_check_at) <= now, free(now))
         .order_by(col(Post.next_check_at))
         .limit(limit)
     )

@@ -29,6 +29,7 @@ def run(posts: int, rewrite: str, chromium: str) -> tuple[float, float, int]:
             chromium=chromium,
             concurrency=8,
             per_host_concurrency=8,
+            processes=1,  # one browser: what a picture costs, not how processes share them
         )
         store = Store(settings)
         cpu0, _ = usage()
